@@ -1,0 +1,3 @@
+from readiness import create_app
+
+app = create_app()

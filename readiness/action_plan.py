@@ -1,0 +1,73 @@
+"""Turn triggered risk rules into an ordered action plan with cited examples. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from readiness.questionnaire import Questionnaire
+from readiness.questionnaire_schema import Rule
+
+PRIORITIES = {"critical": 1, "high": 2, "medium": 3, "low": 4}
+PRIORITY_LABELS = {1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}
+TIMING_ORDER = {"before_launch": 0, "first_3_months": 1, "ongoing": 2}
+TIMING_LABELS = {
+    "before_launch": "Before launch",
+    "first_3_months": "First three months",
+    "ongoing": "Ongoing",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CitedExample:
+    id: str
+    organisation: str
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    key: str  # stable across versions, so a tracked action carries over to a reassessment
+    title: str
+    priority: int
+    owner: str
+    timing: str
+    stage: str
+    rule_id: str
+    examples: tuple[CitedExample, ...]
+
+    @property
+    def priority_label(self) -> str:
+        return PRIORITY_LABELS[self.priority]
+
+    @property
+    def timing_label(self) -> str:
+        return TIMING_LABELS[self.timing]
+
+
+def plan_actions(questionnaire: Questionnaire, rules: Iterable[Rule]) -> tuple[Action, ...]:
+    """Return the actions for the triggered rules, most urgent and earliest first."""
+    sources = {source.id: source.cite_as for source in questionnaire.manifest.sources}
+    stage_order = {section.id: index for index, section in enumerate(questionnaire.sections)}
+    actions = []
+    for rule in rules:
+        examples = tuple(
+            CitedExample(example.id, example.organisation, sources[example.source], example.quote)
+            for example in (questionnaire.examples[example_id] for example_id in rule.examples)
+        )
+        for index, planned in enumerate(rule.actions, start=1):
+            actions.append(
+                Action(
+                    key=f"{rule.id}.{index}",
+                    title=planned.title,
+                    priority=PRIORITIES[rule.severity],
+                    owner=planned.owner,
+                    timing=planned.timing,
+                    stage=rule.stage,
+                    rule_id=rule.id,
+                    examples=examples,
+                )
+            )
+    actions.sort(key=lambda a: (a.priority, TIMING_ORDER[a.timing], stage_order[a.stage], a.key))
+    return tuple(actions)

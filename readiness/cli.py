@@ -1,0 +1,95 @@
+"""Command-line interface: ``flask --app app <command>``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from readiness.answers import AnswerError, check_answers
+from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
+from readiness.reports_json import result_json
+from readiness.scoring import score
+from readiness.services.catalogue import questionnaire as current_questionnaire
+
+
+def init_app(app: Flask) -> None:
+    for command in (questions, score_command, validate, create_user, demo):
+        app.cli.add_command(command)
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command("questions")
+@click.option("--json", "as_json", is_flag=True, help="Print every question as JSON.")
+@with_appcontext
+def questions(as_json: bool) -> None:
+    """List every question of the current questionnaire version."""
+    questionnaire = current_questionnaire()
+    items = []
+    for section in questionnaire.sections:
+        for question in section.questions:
+            item: dict[str, Any] = {"id": question.id, "stage": section.id, "text": question.text, "kind": question.kind}
+            if question.kind in ("scale", "choice", "multi"):
+                item["options"] = [
+                    {"value": o.value, "label": o.label, "score": o.score} for o in options_of(questionnaire, question)
+                ]
+            if question.role_profile:
+                item["role_profile"] = question.role_profile
+            items.append(item)
+    if as_json:
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    for item in items:
+        click.echo(f"{item['stage']:<13} {item['id']:<50} {item['text']}")
+
+
+@click.command("score")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def score_command(file: Any) -> None:
+    """Score FILE ('-' for standard input): {"answers": {question_id: value, ...}}."""
+    try:
+        data = json.load(file)
+    except json.JSONDecodeError as error:
+        fail(f"the input is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")
+    except UnicodeDecodeError:
+        fail("the input is not UTF-8 text")
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+        fail('the input must be an object with an "answers" object, like {"answers": {"need_patient_need": "yes"}}')
+    questionnaire = current_questionnaire()
+    try:
+        answers = check_answers(questionnaire, data["answers"])
+    except AnswerError as error:
+        fail(str(error))
+    click.echo(json.dumps(result_json(score(questionnaire, answers)), indent=2, ensure_ascii=False))
+
+
+
+
+@click.command("validate")
+@with_appcontext
+def validate() -> None:
+    """Check every questionnaire file; exit non-zero naming the first problem."""
+    root = Path(current_app.config["QUESTIONNAIRE_ROOT"])
+    try:
+        catalogue = load_catalogue(root)
+    except QuestionnaireError as error:
+        click.echo(f"Invalid: {error}", err=True)
+        sys.exit(1)
+    for version, questionnaire in sorted(catalogue.versions.items()):
+        click.echo(
+            f"Version {version}: {len(questionnaire.questions)} questions, {len(questionnaire.rules)} rules, "
+            f"{len(questionnaire.examples)} examples, {len(questionnaire.roles)} role profiles: valid"
+        )
+
+
+from readiness.cli_accounts import create_user, demo  # noqa: E402

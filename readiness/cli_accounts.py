@@ -1,0 +1,93 @@
+"""Commands that create accounts and demo data."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from readiness import audit
+from readiness.extensions import db
+from readiness.models import Membership, Organisation, User
+from readiness.models.accounts import ROLES
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed to the user; demo is refused in production
+DEMO_ORGANISATIONS = {
+    "Demo: Northfield Community NHS Trust": "provider",
+    "Demo: Riverside Primary Care Network": "provider",
+    "Demo: Westshire Integrated Care Board": "commissioner",
+}
+DEMO_PEOPLE = [
+    ("admin@demo.example", "Demo Administrator", "Demo: Northfield Community NHS Trust", "administrator"),
+    ("lead@demo.example", "Demo Project Lead", "Demo: Northfield Community NHS Trust", "project_lead"),
+    ("colleague@demo.example", "Demo Colleague", "Demo: Northfield Community NHS Trust", "project_lead"),
+    ("board@demo.example", "Demo Board Member", "Demo: Northfield Community NHS Trust", "board_member"),
+    ("pcn.lead@demo.example", "Demo PCN Manager", "Demo: Riverside Primary Care Network", "project_lead"),
+    ("commissioner@demo.example", "Demo Commissioner", "Demo: Westshire Integrated Care Board", "commissioner"),
+]
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", required=True, help="Organisation name; created if it does not exist.")
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
+@click.option("--kind", default="provider", type=click.Choice(["provider", "commissioner"]), help="Kind of a new organisation.")
+@click.password_option(help="At least 12 characters; asked for if not given.")
+@with_appcontext
+def create_user(email: str, name: str, organisation: str, role: str, kind: str, password: str) -> None:
+    """Create a user with a role in an organisation."""
+    email = email.strip().lower()
+    if len(password) < 12:
+        click.echo("Error: the password must be at least 12 characters", err=True)
+        sys.exit(2)
+    if db.session.scalar(db.select(User.id).where(User.email == email)):
+        click.echo(f"Error: a user with email {email} already exists", err=True)
+        sys.exit(2)
+    user = _add_user(email, name, _organisation(organisation, kind), role, password)
+    audit.record("user_created", "user", user.id, email=email, role=role, via="command line")
+    db.session.commit()
+    click.echo(f"Created {email} as {ROLES[role]} of {organisation}.")
+
+
+def _organisation(name: str, kind: str, demo: bool = False) -> Organisation:
+    found = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
+    if found is None:
+        found = Organisation(name=name, kind=kind, is_demo=demo)
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def _add_user(email: str, name: str, organisation: Organisation, role: str, password: str, demo: bool = False) -> User:
+    user = User(email=email, name=name, is_demo=demo)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
+    return user
+
+
+@click.command("demo")
+@with_appcontext
+def demo() -> None:
+    """Load demo organisations, an account for each role, and sample assessments."""
+    if current_app.config["MODE"] == "production":
+        click.echo("Error: demo data is not loaded in production mode", err=True)
+        sys.exit(2)
+    organisations = {name: _organisation(name, kind, demo=True) for name, kind in DEMO_ORGANISATIONS.items()}
+    for email, name, organisation, role in DEMO_PEOPLE:
+        if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
+            _add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
+    db.session.commit()
+    from readiness.demo_data import load_demo_assessments
+
+    created = load_demo_assessments()
+    audit.record("demo_loaded", "service", None, assessments=created)
+    db.session.commit()
+    click.echo("Demo data loaded. Everything named 'Demo' is made up. Sign in with any of these:")
+    for email, _, organisation, role in DEMO_PEOPLE:
+        click.echo(f"  {email:<28} {ROLES[role]:<15} {organisation}")
+    click.echo(f"Password for every demo account: {DEMO_PASSWORD}")

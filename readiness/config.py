@@ -1,0 +1,86 @@
+"""Configuration read from the environment, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class InsecureConfigurationError(RuntimeError):
+    """Production mode was asked for with settings that are not safe."""
+
+
+def _secret_key(instance: Path) -> str:
+    """Use SECRET_KEY, or generate one once and keep it in the instance folder."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _database_url(instance: Path) -> str:
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{instance / 'readiness.sqlite'}")
+    # Deployments often hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the app's configuration from the environment and any overrides (tests)."""
+    overrides = overrides or {}
+    mode = overrides.get("MODE", os.environ.get("READINESS_MODE", "development"))
+    instance = Path(overrides.get("INSTANCE_PATH", instance))
+    production = mode == "production"
+    config: dict[str, Any] = {
+        "MODE": mode,
+        "SECRET_KEY": _secret_key(instance),
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "UPLOAD_FOLDER": Path(os.environ.get("UPLOAD_FOLDER", instance / "evidence")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
+        "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        "QUESTIONNAIRE_ROOT": Path(os.environ.get("QUESTIONNAIRE_ROOT", ROOT / "questionnaires")),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_LIMIT": os.environ.get("SIGN_IN_LIMIT", "10 per 5 minutes"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": mode != "development",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": mode != "development",
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_MINUTES", "120")) * 60,
+        "WTF_CSRF_TIME_LIMIT": None,  # tie tokens to the session, so a long page is not lost
+        "AUTO_UPGRADE_DATABASE": os.environ.get("AUTO_UPGRADE_DATABASE", "sqlite-only"),
+    }
+    config.update(overrides)
+    if production:
+        refuse_insecure(config)
+    return config
+
+
+def refuse_insecure(config: dict[str, Any]) -> None:
+    """Refuse to start production with settings that would put data at risk, saying why."""
+    problems = []
+    if not os.environ.get("SECRET_KEY"):
+        problems.append("SECRET_KEY must be set in the environment (a generated key is per machine)")
+    elif len(config["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY must be at least 32 characters")
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        problems.append("DATABASE_URL must name a PostgreSQL database, not SQLite")
+    if not config["SESSION_COOKIE_SECURE"]:
+        problems.append("session cookies must be Secure")
+    if config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        problems.append("RATELIMIT_STORAGE_URI must be a shared store (for example redis://) across processes")
+    if problems:
+        raise InsecureConfigurationError("refusing to start in production mode: " + "; ".join(problems))

@@ -1,0 +1,32 @@
+"""Friendly error pages in the service's own style."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+PAGES = {
+    400: ("Sorry, there is a problem with your request", "Go back and try again."),
+    403: ("You do not have permission to see this page", "If you think you should, ask the person who runs your assessment or your administrator."),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."),
+    405: ("Sorry, that action is not allowed here", "Use the buttons on the page rather than typing the address."),
+    413: ("The file is too large", "Files must be smaller than 10MB. Choose a smaller file and try again."),
+    429: ("Too many attempts", "You have tried too many times. Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. Your saved answers are safe."),
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> tuple[str, int]:
+        code = error.code or 500
+        title, advice = PAGES.get(code, PAGES[400 if code < 500 else 500])
+        if isinstance(error, CSRFError):
+            advice = "Your form expired or came from another site. Go back, reload the page and try again."
+        return render_template("errors/error.html", title=title, advice=advice, code=code), code
+
+    @app.errorhandler(500)
+    def _unexpected(error: Exception) -> tuple[str, int]:
+        title, advice = PAGES[500]
+        return render_template("errors/error.html", title=title, advice=advice, code=500), 500

@@ -1,0 +1,33 @@
+"""Pure formatters for showing answers and citations to people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from readiness.questionnaire import Questionnaire, options_of
+from readiness.questionnaire_schema import Question
+from readiness.templating import format_date
+
+
+def answer_text(questionnaire: Questionnaire, question: Question, value: Any) -> str:
+    """Show an answer as its label: 'Partly', '1 April 2027', 'Acute hospital, Community services'."""
+    if value in (None, "", []):
+        return "Not answered"
+    labels = {option.value: option.label for option in options_of(questionnaire, question)}
+    if question.kind == "multi":
+        return ", ".join(labels.get(item, str(item)) for item in value)
+    if question.kind in ("scale", "choice"):
+        return labels.get(value, str(value))
+    if question.kind == "date":
+        return format_date(value)
+    if question.kind == "number":
+        return f"{value:,g}" if isinstance(value, float) else f"{value:,}"
+    return str(value)
+
+
+def citations(questionnaire: Questionnaire, cites: tuple[str, ...], sources: tuple[str, ...] = ()) -> list[str]:
+    """Name the guide sections and other sources an item draws on."""
+    guide = {section.id: section for section in questionnaire.manifest.guide_sections}
+    cite_as = {source.id: source.cite_as for source in questionnaire.manifest.sources}
+    found = [f"{cite_as['hee_guide']}: {guide[cite].part}, {guide[cite].title}" for cite in cites]
+    return found + [cite_as[source] for source in sources if source != "hee_guide"]

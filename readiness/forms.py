@@ -1,0 +1,62 @@
+"""Static forms. Question pages are built per section by ``question_forms``."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from readiness.models.accounts import ORGANISATION_KINDS, ROLES
+
+PASSWORD_RULE = "Enter a password of at least 12 characters"
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email address", validators=[InputRequired("Enter your email address")])
+    password = PasswordField("Password", validators=[InputRequired("Enter your password")])
+
+
+class AccountForm(FlaskForm):
+    name = StringField("Full name", validators=[InputRequired("Enter the person's full name"), Length(max=200)])
+    email = EmailField(
+        "Email address",
+        validators=[
+            InputRequired("Enter an email address"),
+            Email("Enter an email address in the correct format, like name@example.nhs.uk"),
+            Length(max=254),
+        ],
+    )
+    password = PasswordField("Password", validators=[InputRequired(PASSWORD_RULE), Length(min=12, message=PASSWORD_RULE)])
+
+
+class SetupForm(AccountForm):
+    confirm = PasswordField(
+        "Confirm password",
+        validators=[InputRequired("Confirm the password"), EqualTo("password", "The passwords do not match")],
+    )
+    organisation = StringField(
+        "Name of the organisation that runs this service",
+        validators=[InputRequired("Enter the name of the organisation"), Length(max=200)],
+    )
+
+
+class UserForm(AccountForm):
+    organisation_id = SelectField("Organisation", coerce=int, validate_choice=False)
+    role = RadioField("Role", choices=list(ROLES.items()), validators=[InputRequired("Select a role")])
+
+    def validate_organisation_id(self, field: SelectField) -> None:
+        if field.data not in {value for value, _ in field.choices}:  # type: ignore[union-attr]
+            raise ValidationError("Select an organisation")
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField("Organisation name", validators=[InputRequired("Enter the organisation's name"), Length(max=200)])
+    kind = RadioField(
+        "Type of organisation",
+        choices=list(ORGANISATION_KINDS.items()),
+        validators=[InputRequired("Select the type of organisation")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for buttons that change state."""

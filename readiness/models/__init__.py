@@ -1,0 +1,34 @@
+"""Typed SQLAlchemy 2 models, split by concept."""
+
+from readiness.models.accounts import ROLES, Membership, Organisation, User
+from readiness.models.assessments import (
+    ActionItem,
+    Answer,
+    Assessment,
+    AssessmentEditor,
+    AssessmentVersion,
+    BidQuery,
+    BoardDecision,
+    Evidence,
+    PendingForm,
+    Share,
+)
+from readiness.models.audit import AuditEvent
+
+__all__ = [
+    "ROLES",
+    "ActionItem",
+    "Answer",
+    "Assessment",
+    "AssessmentEditor",
+    "AssessmentVersion",
+    "AuditEvent",
+    "BidQuery",
+    "BoardDecision",
+    "Evidence",
+    "Membership",
+    "Organisation",
+    "PendingForm",
+    "Share",
+    "User",
+]

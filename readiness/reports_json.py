@@ -1,0 +1,42 @@
+"""Results as plain JSON-ready data, shared by the CLI and the API so they always agree. Pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from readiness.scoring import ScoreResult
+
+
+def result_json(result: ScoreResult) -> dict[str, Any]:
+    """Return the documented JSON shape of a score result."""
+    return {
+        "questionnaire_version": result.version,
+        "verdict": result.verdict,
+        "stages": [{"id": s.id, "title": s.title, "score": s.score, "rag": s.rag} for s in result.stages],
+        "risks": [
+            {
+                "id": r.id,
+                "severity": r.severity,
+                "stage": r.stage,
+                "title": r.title,
+                "rationale": r.rationale,
+                "advice": r.advice,
+                "citations": list(r.citations),
+            }
+            for r in result.risks
+        ],
+        "actions": [
+            {
+                "key": a.key,
+                "title": a.title,
+                "priority": a.priority_label.lower(),
+                "owner": a.owner,
+                "timing": a.timing,
+                "stage": a.stage,
+                "risk": a.rule_id,
+                "examples": [{"organisation": e.organisation, "source": e.source, "quote": e.quote} for e in a.examples],
+            }
+            for a in result.actions
+        ],
+        "unknowns": [{"question": u.question_id, "stage": u.section, "answer": u.answer} for u in result.unknowns],
+    }

@@ -1,0 +1,1 @@
+"""Application services: glue between views, the domain and the database."""

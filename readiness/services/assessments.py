@@ -1,0 +1,205 @@
+"""The life of an assessment: create, track progress, submit a frozen snapshot, start again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from readiness import audit, snapshot
+from readiness.extensions import db
+from readiness.models import Answer, Assessment, AssessmentEditor, AssessmentVersion, Evidence, User
+from readiness.models.accounts import utcnow
+from readiness.questionnaire import Questionnaire
+from readiness.scoring import ScoreResult, score
+from readiness.services.answers import saved_rows
+from readiness.services.catalogue import questionnaire as questionnaire_named
+
+
+@dataclass(frozen=True, slots=True)
+class SectionStatus:
+    id: str
+    title: str
+    status: str  # not_started, in_progress, completed
+    applicable: int
+    answered: int
+    risks: int
+
+
+def visible_assessments(user: User) -> list[tuple[Assessment, AssessmentVersion]]:
+    """Assessments the user works on, each with its latest version, newest change first."""
+    organisations = user.organisation_ids("project_lead", "board_member")
+    editing = db.select(AssessmentEditor.assessment_id).where(AssessmentEditor.user_id == user.id)
+    latest = (
+        db.select(AssessmentVersion.assessment_id, func.max(AssessmentVersion.number).label("number"))
+        .group_by(AssessmentVersion.assessment_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        db.select(Assessment, AssessmentVersion)
+        .join(latest, latest.c.assessment_id == Assessment.id)
+        .join(
+            AssessmentVersion,
+            (AssessmentVersion.assessment_id == Assessment.id) & (AssessmentVersion.number == latest.c.number),
+        )
+        .where(Assessment.organisation_id.in_(organisations) | Assessment.id.in_(editing))
+        .order_by(AssessmentVersion.updated_at.desc())
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def progress_of(versions: list[AssessmentVersion]) -> dict[int, tuple[int, int]]:
+    """Return (answered, applicable) questions for each version, loading all answers in one query."""
+    values: dict[int, dict[str, Any]] = {version.id: {} for version in versions}
+    rows = db.session.execute(
+        db.select(Answer.version_id, Answer.question_id, Answer.value).where(
+            Answer.version_id.in_(list(values)), Answer.respondent_id.is_(None)
+        )
+    )
+    for version_id, question_id, value in rows:
+        values[version_id][question_id] = value
+    progress = {}
+    for version in versions:
+        effective = questionnaire_of(version).applicable(values[version.id])
+        answered = sum(1 for value in effective.values() if value not in (None, "", []))
+        progress[version.id] = (answered, len(effective))
+    return progress
+
+
+def create(user: User, organisation_id: int, title: str, questionnaire: Questionnaire) -> Assessment:
+    assessment = Assessment(organisation_id=organisation_id, title=title, created_by_id=user.id)
+    db.session.add(assessment)
+    db.session.flush()
+    version = AssessmentVersion(
+        assessment_id=assessment.id, number=1, questionnaire_version=questionnaire.version, created_by_id=user.id
+    )
+    db.session.add(version)
+    db.session.flush()
+    db.session.add(Answer(version_id=version.id, question_id="role_title", value=title, updated_by_id=user.id))
+    audit.record("assessment_created", "assessment", assessment.id, organisation_id=organisation_id,
+                 assessment_id=assessment.id, title=title, questionnaire_version=questionnaire.version)
+    db.session.commit()
+    return assessment
+
+
+def latest_version(assessment: Assessment) -> AssessmentVersion:
+    return assessment.versions[-1]
+
+
+def questionnaire_of(version: AssessmentVersion) -> Questionnaire:
+    return questionnaire_named(version.questionnaire_version)
+
+
+def answers_of(version: AssessmentVersion) -> dict[str, Any]:
+    """The answers that count for a version: the frozen snapshot once submitted, else the draft."""
+    if not version.is_draft and version.snapshot:
+        frozen = snapshot_data(version)["answers"]
+        return {qid: answer["value"] for qid, answer in frozen.items()}
+    return {qid: row.value for qid, row in saved_rows(version.id).items()}
+
+
+def snapshot_data(version: AssessmentVersion) -> dict[str, Any]:
+    return json.loads(version.snapshot or "{}")
+
+
+def result_of(version: AssessmentVersion) -> ScoreResult:
+    return score(questionnaire_of(version), answers_of(version))
+
+
+def section_statuses(questionnaire: Questionnaire, answers: dict[str, Any], result: ScoreResult) -> list[SectionStatus]:
+    effective = result.answers
+    statuses = []
+    for section in questionnaire.sections:
+        ids = [q.id for q in section.questions if q.id in effective]
+        answered = sum(1 for qid in ids if effective[qid] not in (None, "", []))
+        touched = any(q.id in answers for q in section.questions if q.id != "role_title")
+        status = "completed" if answered == len(ids) else ("in_progress" if touched or answered else "not_started")
+        risks = sum(1 for risk in result.risks if risk.stage == section.id)
+        statuses.append(SectionStatus(section.id, section.title, status, len(ids), answered, risks))
+    return statuses
+
+
+def submit(version: AssessmentVersion, user: User) -> bool:
+    """Freeze a draft into a hashed snapshot. Returns False if it was already submitted."""
+    locked = db.session.execute(
+        db.update(AssessmentVersion)
+        .where(AssessmentVersion.id == version.id, AssessmentVersion.state == "draft")
+        .values(state="submitting")
+        .execution_options(synchronize_session=False)
+    )
+    if locked.rowcount != 1:
+        db.session.rollback()
+        return False
+    questionnaire = questionnaire_of(version)
+    rows = saved_rows(version.id)
+    result = score(questionnaire, {qid: row.value for qid, row in rows.items()})
+    now = utcnow()
+    assessment = version.assessment
+    evidence = db.session.scalars(db.select(Evidence).where(Evidence.version_id == version.id)).all()
+    data = snapshot.build(
+        assessment={"id": assessment.id, "title": assessment.title, "organisation": assessment.organisation.name},
+        version=version.number,
+        questionnaire_version=version.questionnaire_version,
+        submitted_at=now.isoformat(timespec="seconds"),
+        submitted_by=user.name,
+        answers={
+            qid: {"value": rows[qid].value, "note": rows[qid].note, "link": rows[qid].evidence_url}
+            for qid in result.answers
+            if qid in rows
+        },
+        evidence=[
+            {"question_id": e.question_id, "name": e.original_name, "sha256": e.sha256, "size": e.size}
+            for e in evidence
+            if e.question_id in result.answers
+        ],
+    )
+    text = snapshot.canonical_json(data)
+    db.session.execute(
+        db.update(AssessmentVersion)
+        .where(AssessmentVersion.id == version.id)
+        .values(
+            state="submitted", submitted_at=now, submitted_by_id=user.id, snapshot=text,
+            digest=snapshot.digest(text), verdict=result.verdict,
+            stage_scores={stage.id: {"score": stage.score, "rag": stage.rag} for stage in result.stages},
+        )
+        .execution_options(synchronize_session=False)
+    )
+    audit.record("version_submitted", "assessment_version", version.id, organisation_id=assessment.organisation_id,
+                 assessment_id=assessment.id, version=version.number, digest=snapshot.digest(text))
+    db.session.commit()
+    db.session.refresh(version)
+    return True
+
+
+def start_new_version(assessment: Assessment, from_number: int, user: User) -> AssessmentVersion:
+    """Start a draft prefilled from a submitted version; a repeated request returns the same draft."""
+    latest = latest_version(assessment)
+    if latest.is_draft or latest.number != from_number:
+        return latest
+    source_rows = saved_rows(latest.id)
+    draft = AssessmentVersion(
+        assessment_id=assessment.id, number=latest.number + 1,
+        questionnaire_version=latest.questionnaire_version, created_by_id=user.id,
+    )
+    try:
+        db.session.add(draft)
+        db.session.flush()
+    except IntegrityError:  # a concurrent request created it first
+        db.session.rollback()
+        db.session.refresh(assessment)
+        return latest_version(assessment)
+    for qid, row in source_rows.items():
+        db.session.add(Answer(version_id=draft.id, question_id=qid, value=row.value, note=row.note,
+                              evidence_url=row.evidence_url, updated_by_id=user.id))
+    for item in db.session.scalars(db.select(Evidence).where(Evidence.version_id == latest.id)):
+        db.session.add(Evidence(version_id=draft.id, question_id=item.question_id, original_name=item.original_name,
+                                stored_name=item.stored_name,
+                                content_type=item.content_type, size=item.size, sha256=item.sha256,
+                                uploaded_by_id=item.uploaded_by_id, uploaded_at=item.uploaded_at))
+    audit.record("version_started", "assessment_version", draft.id, organisation_id=assessment.organisation_id,
+                 assessment_id=assessment.id, version=draft.number, from_version=latest.number)
+    db.session.commit()
+    return draft

@@ -1,0 +1,12 @@
+"""One blueprint per journey."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from readiness.views import admin, auth, home, wizard
+
+    for module in (auth, admin, home, wizard):
+        app.register_blueprint(module.bp)

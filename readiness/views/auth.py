@@ -1,0 +1,118 @@
+"""Sign in, sign out, and the one-time creation of the first administrator."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from readiness import audit
+from readiness.extensions import db, limiter, login_manager
+from readiness.forms import ConfirmForm, SetupForm, SignInForm
+from readiness.models import Membership, Organisation, User
+
+bp = Blueprint("auth", __name__)
+SIGN_IN_FAILED = "Enter a correct email address and password"
+# Used to spend the same time on unknown emails as on wrong passwords.
+_DUMMY = User(password_hash="scrypt:32768:8:1$0000000000000000$" + "0" * 128)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Response:
+    return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else request.path))
+
+
+def no_users_yet() -> bool:
+    return db.session.scalar(db.select(User.id).limit(1)) is None
+
+
+@bp.before_app_request
+def _first_run() -> Response | None:
+    """Until an administrator exists, every page leads to the set-up page."""
+    if request.endpoint in ("auth.setup", "assets", "static", "home.health"):
+        return None
+    if current_app.extensions.get("readiness.has_users") or not no_users_yet():
+        current_app.extensions["readiness.has_users"] = True
+        return None
+    return redirect(url_for("auth.setup"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup() -> str | Response:
+    if not no_users_yet():
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        organisation = Organisation(name=form.organisation.data.strip(), kind="provider")
+        user = User(email=form.email.data.strip().lower(), name=form.name.data.strip())
+        user.set_password(form.password.data)
+        db.session.add_all([organisation, user])
+        db.session.flush()
+        db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role="administrator"))
+        audit.record("first_administrator_created", "user", user.id, actor_id=user.id, email=user.email)
+        db.session.commit()
+        login_user(user)
+        flash("Your administrator account is ready. Add organisations and people next.")
+        return redirect(url_for("admin.index"))
+    return render_template("auth/setup.html", form=form)
+
+
+def _failed_sign_in(response: Response) -> bool:
+    return request.method == "POST" and response.status_code != 302
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)
+def sign_in() -> str | Response | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("wizard.dashboard"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is not None and user.is_active and user.check_password(form.password.data):
+            session.clear()
+            login_user(user)
+            audit.record("signed_in", "user", user.id)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        if user is None:
+            _DUMMY.check_password(form.password.data)
+        audit.record("sign_in_failed", "user", user.id if user else None, email=email[:254])
+        db.session.commit()
+        form.email.errors = [SIGN_IN_FAILED]
+        return render_template("auth/sign_in.html", form=form), 200
+    return render_template("auth/sign_in.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ``next`` only to a path on this site."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("wizard.dashboard")
+
+
+@bp.route("/sign-out")
+@login_required
+def confirm_sign_out() -> str:
+    return render_template("auth/sign_out.html", form=ConfirmForm())
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out() -> Response:
+    audit.record("signed_out", "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You have signed out.")
+    return redirect(url_for("auth.sign_in"))

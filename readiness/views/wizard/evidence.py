@@ -1,0 +1,71 @@
+"""Upload evidence for an answer, and download it if you may see the assessment."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.wrappers import Response
+from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired
+
+from readiness import audit
+from readiness.extensions import db
+from readiness.models import Evidence
+from readiness.permissions import assessment_or_404, can_view_version
+from readiness.services import assessments
+from readiness.services.evidence import EvidenceRefused, store
+from readiness.views.wizard import bp
+from readiness.views.wizard.pages import version_of
+
+
+class EvidenceForm(FlaskForm):
+    question_id = SelectField("Which answer does this evidence support?", validators=[InputRequired("Select the answer this evidence supports")])
+    upload = FileField("Upload a file")
+
+
+@bp.route("/<int:assessment_id>/v/<int:number>/evidence", methods=["GET", "POST"])
+def evidence(assessment_id: int, number: int) -> str | Response:
+    assessment = assessment_or_404(assessment_id, edit=True)
+    version = version_of(assessment, number)
+    if not version.is_draft:
+        abort(403)
+    questionnaire = assessments.questionnaire_of(version)
+    effective = questionnaire.applicable(assessments.answers_of(version))
+    questions = [q for s in questionnaire.sections[1:] for q in s.questions if q.id in effective]
+    form = EvidenceForm(question_id=request.args.get("question"))
+    form.question_id.choices = [SelectChoice(q.id, q.text) for q in questions]
+    if form.validate_on_submit():
+        try:
+            stored = store(form.upload.data, current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"])
+        except EvidenceRefused as refused:
+            form.upload.errors = [str(refused)]
+        else:
+            item = Evidence(version_id=version.id, question_id=form.question_id.data, original_name=stored.original_name,
+                            stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
+                            sha256=stored.sha256, uploaded_by_id=current_user.id)
+            db.session.add(item)
+            db.session.flush()
+            audit.record("evidence_uploaded", "evidence", item.id, organisation_id=assessment.organisation_id,
+                         assessment_id=assessment.id, question=item.question_id, name=item.original_name, sha256=item.sha256)
+            db.session.commit()
+            flash(f"{stored.original_name} uploaded.")
+            return redirect(url_for("wizard.evidence", assessment_id=assessment.id, number=number))
+    items = db.session.scalars(db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)).all()
+    return render_template("wizard/evidence.html", assessment=assessment, version=version, form=form, items=items,
+                           questions={q.id: q for q in questions})
+
+
+@bp.route("/<int:assessment_id>/v/<int:number>/evidence/<int:evidence_id>")
+def download(assessment_id: int, number: int, evidence_id: int) -> Response:
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.version.assessment_id != assessment_id or item.version.number != number:
+        abort(404)
+    if not can_view_version(current_user, item.version):
+        abort(404)
+    path = current_app.config["UPLOAD_FOLDER"] / item.stored_name
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name)
