@@ -1,0 +1,118 @@
+"""Fixtures: an app on a fresh database per test (SQLite, and PostgreSQL when one is reachable)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.support import databases
+from tests.support.factory import Factory
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrate one SQLite file per session; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    databases.migrate(f"sqlite:///{path}", tmp_path_factory.mktemp("instance"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    url = databases.postgres_server()
+    if url is None:
+        yield None
+        return
+    database = databases.create_database(url, f"readiness_test_{os.getpid()}")
+    databases.migrate(database, tmp_path_factory.mktemp("instance-pg"))
+    yield database
+    databases.drop_database(url, database)
+
+
+def _backends() -> list[Any]:
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=_backends())
+def database_url(
+    request: pytest.FixtureRequest, sqlite_template: Path, tmp_path: Path, postgres_url: str | None
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        copy = tmp_path / "test.sqlite"
+        shutil.copy(sqlite_template, copy)
+        yield f"sqlite:///{copy}"
+        return
+    if postgres_url is None:
+        pytest.skip("no PostgreSQL server reachable (set TEST_DATABASE_URL)")
+    databases.truncate_all(postgres_url)
+    yield postgres_url
+
+
+def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
+    from readiness import create_app
+    from readiness.extensions import limiter
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+            "UPLOAD_FOLDER": instance / "evidence",
+            "AUTO_UPGRADE_DATABASE": "never",
+            "SERVER_NAME": "localhost",
+            **overrides,
+        }
+    )
+    with app.app_context():
+        limiter.reset()
+    return app
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app with CSRF checks off, for tests about behaviour; ``csrf_app`` keeps them on."""
+    app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        yield app
+        from readiness.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app with CSRF protection on, as in production (the default app has it on too)."""
+    app = make_app(database_url, tmp_path / "instance")
+    with app.app_context():
+        yield app
+        from readiness.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    return Factory(app)
