@@ -61,6 +61,8 @@ class AssessmentVersion(db.Model):
     digest: Mapped[str | None] = mapped_column(String(64))
     # Denormalised from the snapshot at submission, so portfolios filter without rescoring.
     verdict: Mapped[str | None] = mapped_column(String(30), index=True)
+    role_profile: Mapped[str | None] = mapped_column(String(60), index=True)
+    band: Mapped[str | None] = mapped_column(String(20))
     stage_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     assessment: Mapped[Assessment] = relationship(back_populates="versions", lazy="joined")

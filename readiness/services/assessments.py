@@ -163,6 +163,7 @@ def submit(version: AssessmentVersion, user: User) -> bool:
         .values(
             state="submitted", submitted_at=now, submitted_by_id=user.id, snapshot=text,
             digest=snapshot.digest(text), verdict=result.verdict,
+            role_profile=result.answers.get("role_profile"), band=result.answers.get("band"),
             stage_scores={stage.id: {"score": stage.score, "rag": stage.rag} for stage in result.stages},
         )
         .execution_options(synchronize_session=False)

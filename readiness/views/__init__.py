@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from readiness.views import admin, auth, home, wizard
+    from readiness.views import admin, api, auth, home, portfolio, reports, wizard
 
-    for module in (auth, admin, home, wizard):
+    for module in (auth, admin, home, wizard, reports, portfolio, api):
         app.register_blueprint(module.bp)

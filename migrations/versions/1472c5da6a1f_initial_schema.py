@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4b0acfc42c55
+Revision ID: 1472c5da6a1f
 Revises: 
-Create Date: 2026-11-22 19:44:36.028848
+Create Date: 2026-11-22 19:48:32.058421
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4b0acfc42c55'
+revision = '1472c5da6a1f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -120,6 +120,8 @@ def upgrade():
     sa.Column('snapshot', sa.Text(), nullable=True),
     sa.Column('digest', sa.String(length=64), nullable=True),
     sa.Column('verdict', sa.String(length=30), nullable=True),
+    sa.Column('role_profile', sa.String(length=60), nullable=True),
+    sa.Column('band', sa.String(length=20), nullable=True),
     sa.Column('stage_scores', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_assessment_version_assessment_id_assessment')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_assessment_version_created_by_id_user')),
@@ -129,6 +131,7 @@ def upgrade():
     )
     with op.batch_alter_table('assessment_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assessment_version_assessment_id'), ['assessment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assessment_version_role_profile'), ['role_profile'], unique=False)
         batch_op.create_index(batch_op.f('ix_assessment_version_verdict'), ['verdict'], unique=False)
 
     op.create_table('audit_event',
@@ -296,6 +299,7 @@ def downgrade():
     op.drop_table('audit_event')
     with op.batch_alter_table('assessment_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assessment_version_verdict'))
+        batch_op.drop_index(batch_op.f('ix_assessment_version_role_profile'))
         batch_op.drop_index(batch_op.f('ix_assessment_version_assessment_id'))
 
     op.drop_table('assessment_version')

@@ -1,0 +1,7 @@
+"""Blueprint 'reports' (being built)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)

@@ -1,0 +1,85 @@
+"""Browser tests: the app served on loopback, driven in Debian's Chromium by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app
+from tests.support.factory import Factory
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason="Debian's chromium is not installed (apt-get install -y chromium)")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    return {
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"],
+    }
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    make: Factory
+
+
+@pytest.fixture
+def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
+    """Serve a fresh app on a free loopback port in a thread; SQLite keeps it quick."""
+    database = tmp_path / "live.sqlite"
+    shutil.copy(sqlite_template, database)
+    app = make_app(f"sqlite:///{database}", tmp_path / "instance", SERVER_NAME=None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    context = app.app_context()
+    context.push()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, Factory(app))
+    finally:
+        context.pop()
+        server.shutdown()
+        thread.join(5)
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core in the page and fail listing every WCAG 2.2 AA violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    violations = results.response["violations"]
+    assert not violations, "\n".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:200]})" for v in violations
+    )
+
+
+def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
