@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from readiness.views.auth import RESUMABLE, redirect_to_sign_in
 
 PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back and try again."),
@@ -18,6 +22,13 @@ PAGES = {
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int] | Response:
+        # An expired session also loses its CSRF token: keep the page and ask to sign in again.
+        if not current_user.is_authenticated and request.endpoint in RESUMABLE:
+            return redirect_to_sign_in()
+        return _http_error(error)
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from readiness.models.accounts import ORGANISATION_KINDS, ROLES
@@ -42,10 +43,10 @@ class SetupForm(AccountForm):
 
 class UserForm(AccountForm):
     organisation_id = SelectField("Organisation", coerce=int, validate_choice=False)
-    role = RadioField("Role", choices=list(ROLES.items()), validators=[InputRequired("Select a role")])
+    role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLES.items()], validators=[InputRequired("Select a role")])
 
     def validate_organisation_id(self, field: SelectField) -> None:
-        if field.data not in {value for value, _ in field.choices}:  # type: ignore[union-attr]
+        if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
             raise ValidationError("Select an organisation")
 
 
@@ -53,7 +54,7 @@ class OrganisationForm(FlaskForm):
     name = StringField("Organisation name", validators=[InputRequired("Enter the organisation's name"), Length(max=200)])
     kind = RadioField(
         "Type of organisation",
-        choices=list(ORGANISATION_KINDS.items()),
+        choices=[SelectChoice(value, label) for value, label in ORGANISATION_KINDS.items()],
         validators=[InputRequired("Select the type of organisation")],
     )
 

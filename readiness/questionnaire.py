@@ -48,7 +48,7 @@ class QuestionnaireError(ValueError):
     """A questionnaire file is invalid; the message names file, item and problem."""
 
 
-class _Yaml12Loader(yaml.SafeLoader):
+class _Yaml12Loader(yaml.CSafeLoader):
     """YAML without 1.1's surprises: ``yes``, ``no``, ``on`` and ``off`` stay strings."""
 
 

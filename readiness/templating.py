@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     from readiness.formatting import answer_text, citations
 
     app.add_template_global(form_error_list)
+    app.add_template_global(choice_items)
     app.add_template_global(answer_text)
     app.add_template_global(citations)
     app.add_template_global(app.view_functions, "endpoints")
@@ -64,3 +65,8 @@ def form_error_list(form: Any) -> list[dict[str, str]]:
             anchor = field.id + ("-day" if field.type == "NHSDateField" else "")
             items.append({"text": field.errors[0], "href": f"#{anchor}"})
     return items
+
+
+def choice_items(field: Any, state: str = "checked") -> list[dict[str, Any]]:
+    """Turn a choice field's options into NHS.UK macro items, marking the chosen ones."""
+    return [{"value": value, "text": label, state: chosen} for value, label, chosen, _ in field.iter_choices()]

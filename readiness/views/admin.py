@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from readiness import audit
 from readiness.extensions import db
@@ -51,7 +52,7 @@ def new_organisation() -> str | Response:
 def new_user() -> str | Response:
     form = UserForm()
     form.organisation_id.choices = [
-        (o.id, o.name) for o in db.session.scalars(db.select(Organisation).order_by(Organisation.name))
+        SelectChoice(o.id, o.name) for o in db.session.scalars(db.select(Organisation).order_by(Organisation.name))
     ]
     if form.validate_on_submit():
         email = form.email.data.strip().lower()

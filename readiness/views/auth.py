@@ -12,6 +12,7 @@ from readiness import audit
 from readiness.extensions import db, limiter, login_manager
 from readiness.forms import ConfirmForm, SetupForm, SignInForm
 from readiness.models import Membership, Organisation, User
+from readiness.services import pending
 
 bp = Blueprint("auth", __name__)
 SIGN_IN_FAILED = "Enter a correct email address and password"
@@ -26,6 +27,18 @@ def _load_user(user_id: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def _unauthorized() -> Response:
+    return redirect_to_sign_in()
+
+
+RESUMABLE = {"wizard.section"}
+
+
+def redirect_to_sign_in() -> Response:
+    """Send an anonymous visitor to sign in; a question page they posted is kept to resume."""
+    if request.method == "POST" and request.endpoint in RESUMABLE:
+        token = pending.keep(request)
+        flash("Your session ended, so you need to sign in again. What you typed has been kept.")
+        return redirect(url_for("auth.sign_in", next=f"{request.path}?resume={token}"))
     return redirect(url_for("auth.sign_in", next=request.full_path if request.method == "GET" else request.path))
 
 
