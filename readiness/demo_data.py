@@ -2,7 +2,155 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from readiness.extensions import db
+from readiness.models import Assessment, Organisation, User
+from readiness.questionnaire import Questionnaire, options_of
+from readiness.services import assessments, sharing
+from readiness.services.answers import Entry, save, saved_rows
+from readiness.services.catalogue import questionnaire as current_questionnaire
+
+COMMISSIONER = "Demo: Westshire Integrated Care Board"
+MORE_PROVIDERS = {
+    "Demo: Eastbrook Mental Health NHS Foundation Trust": ("eastbrook.lead@demo.example", "Demo Eastbrook Lead"),
+    "Demo: Hillside Care Partnership": ("hillside.lead@demo.example", "Demo Hillside Lead"),
+}
+LEADS = {
+    "Demo: Northfield Community NHS Trust": "lead@demo.example",
+    "Demo: Riverside Primary Care Network": "pcn.lead@demo.example",
+    **{name: email for name, (email, _) in MORE_PROVIDERS.items()},
+}
+STAGES = ("need", "governance", "stakeholders", "training", "evaluation")
+
+
+@dataclass(frozen=True)
+class DemoBid:
+    organisation: str
+    title: str
+    context: dict[str, Any]
+    quality: tuple[float, float, float, float, float]  # chance of the best answer, per stage in STAGES order
+    decision: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _context(profile: str, band: str, setting: str, funding: str = "recurrent", **more: Any) -> dict[str, Any]:
+    return {"role_category": "new_to_me", "role_profile": profile, "band": band, "setting": setting,
+            "across_organisations": "no", "trainee_posts": "no", "funding_source": funding, "posts": 2,
+            "planned_start": "2027-04-01"} | more
+
+
+BIDS = (
+    DemoBid("Demo: Northfield Community NHS Trust", "Band 4 assistant practitioner (community nursing)",
+            _context("assistant_practitioner", "band_4", "community", posts=6), (0.95, 0.9, 0.9, 0.95, 0.9),
+            "approved"),
+    DemoBid("Demo: Northfield Community NHS Trust", "Trainee nursing associate",
+            _context("trainee_nursing_associate", "band_3", "community", trainee_posts="yes", posts=4),
+            (0.8, 0.6, 0.75, 0.5, 0.6), "approved_with_conditions"),
+    DemoBid("Demo: Riverside Primary Care Network", "Physician associate",
+            _context("physician_associate", "band_7", "primary_care", "arrs", posts=1), (0.4, 0.2, 0.35, 0.3, 0.15),
+            "deferred"),
+    DemoBid("Demo: Riverside Primary Care Network", "Social prescribing link worker",
+            _context("social_prescribing_link_worker", "band_4", "primary_care", "arrs", posts=2),
+            (0.9, 0.85, 0.95, 0.8, 0.7)),
+    DemoBid("Demo: Riverside Primary Care Network", "First contact physiotherapist",
+            _context("first_contact_practitioner", "band_7", "primary_care", "arrs", posts=1),
+            (0.7, 0.55, 0.6, 0.45, 0.5)),
+    DemoBid("Demo: Eastbrook Mental Health NHS Foundation Trust", "Mental health practitioner in primary care",
+            _context("mental_health_practitioner", "band_6", "mental_health", "pooled", across_organisations="yes",
+                     posts=3), (0.85, 0.5, 0.7, 0.75, 0.4), "approved_with_conditions"),
+    DemoBid("Demo: Eastbrook Mental Health NHS Foundation Trust", "Peer support worker",
+            _context("custom", "band_3", "mental_health", "fixed_term", funding_months=12, posts=5),
+            (0.3, 0.25, 0.5, 0.2, 0.1)),
+    DemoBid("Demo: Hillside Care Partnership", "Care navigator (level 2)",
+            _context("care_navigator_level_2", "band_3", "social_care", "fixed_term", funding_months=24, posts=3),
+            (0.6, 0.45, 0.65, 0.55, 0.35)),
+    DemoBid("Demo: Hillside Care Partnership", "Health and social care practitioner (band 5)",
+            _context("health_social_care_practitioner", "band_5", "social_care", "pooled", across_organisations="yes",
+                     posts=2), (0.75, 0.8, 0.85, 0.8, 0.65)),
+)
+
 
 def load_demo_assessments() -> int:
     """Create the demo assessments once; return how many were created."""
-    return 0
+    from readiness.cli_accounts import DEMO_PASSWORD, _add_user, _organisation
+
+    for name, (email, person) in MORE_PROVIDERS.items():
+        organisation = _organisation(name, "provider", demo=True)
+        if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
+            _add_user(email, person, organisation, "project_lead", DEMO_PASSWORD, demo=True)
+    db.session.commit()
+    commissioner = db.session.scalar(db.select(Organisation).where(Organisation.name == COMMISSIONER))
+    questionnaire = current_questionnaire()
+    created = 0
+    for bid in BIDS:
+        lead = db.session.scalar(db.select(User).where(User.email == LEADS[bid.organisation]))
+        organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == bid.organisation))
+        if lead is None or organisation is None or _exists(organisation.id, bid.title):
+            continue
+        _create(bid, lead, organisation, commissioner, questionnaire)
+        created += 1
+    return created
+
+
+def _exists(organisation_id: int, title: str) -> bool:
+    found = db.session.scalar(
+        db.select(Assessment.id).where(Assessment.organisation_id == organisation_id, Assessment.title == title)
+    )
+    return found is not None
+
+
+def _create(bid: DemoBid, lead: User, organisation: Organisation, commissioner: Organisation | None,
+            questionnaire: Questionnaire) -> None:
+    assessment = assessments.create(lead, organisation.id, bid.title, questionnaire)
+    version = assessments.latest_version(assessment)
+    answers = demo_answers(questionnaire, bid)
+    rows = saved_rows(version.id)
+    conflicts = save(version, {qid: Entry(value) for qid, value in answers.items()},
+                     {qid: row.revision for qid, row in rows.items()}, lead)
+    assert not conflicts
+    assessments.submit(version, lead)
+    if commissioner is not None:
+        sharing.share(version, commissioner, lead)
+    db.session.commit()
+    if bid.decision:
+        from readiness.services import decisions
+
+        decisions.record(version, bid.decision, "Review the action plan at three months." if "conditions" in
+                         bid.decision else "", "Recorded for the demo.", lead)
+
+
+def demo_answers(questionnaire: Questionnaire, bid: DemoBid) -> dict[str, Any]:
+    """Answer every question that applies, from the questionnaire's own options, at the bid's level of readiness."""
+    chance = random.Random(bid.title)  # noqa: S311 - repeatable demo data, not security
+    answers: dict[str, Any] = {"role_title": bid.title} | bid.context
+    quality = dict(zip(STAGES, bid.quality, strict=True))
+    for question in questionnaire.questions.values():
+        if question.section == "role":
+            continue
+        if question.kind == "text":
+            answers[question.id] = "Vacancy rate, patient waiting times and staff survey results, reviewed quarterly."
+        elif question.kind in ("scale", "choice"):
+            picked = _pick([o.value for o in options_of(questionnaire, question)],
+                           questionnaire.option_scores[question.id], quality.get(question.section, 0.5), chance)
+            if picked is not None:
+                answers[question.id] = picked
+    answers |= bid.extra
+    effective = questionnaire.applicable(answers)
+    return {qid: value for qid, value in answers.items() if qid in effective}
+
+
+def _pick(values: list[str], scores: dict[str, float | None], level: float, chance: random.Random) -> str | None:
+    """Best answer with probability ``level``; otherwise a middling, weak or unsure one."""
+    ranked = sorted((v for v in values if scores.get(v) is not None), key=lambda v: -(scores[v] or 0))
+    if not ranked:
+        return None
+    roll = chance.random()
+    if roll < level:
+        return ranked[0]
+    if roll < level + (1 - level) / 2 and len(ranked) > 2:
+        return ranked[1]
+    unsure = [v for v in values if scores.get(v, 0) is None]
+    return unsure[0] if unsure and chance.random() < 0.15 else ranked[-1]

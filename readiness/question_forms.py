@@ -16,7 +16,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from readiness.answers import TEXT_LIMIT
 from readiness.questionnaire import Questionnaire, options_of
 from readiness.questionnaire_schema import Question
-from readiness.services.answers import Conflict, Entry
+from readiness.services.answers import Entry
 
 NOTE_LIMIT = 5000
 
@@ -120,7 +120,7 @@ def build_section_form(
     questions: Iterable[Question],
     *,
     required: bool,
-    conflicts: Iterable[Conflict] = (),
+    conflicts: Iterable[str] = (),
 ) -> type[SectionForm]:
     """Return a new form class for these questions; ``required`` enforces required answers."""
     questions = list(questions)
@@ -133,8 +133,8 @@ def build_section_form(
         fields[f"link__{question.id}"] = StringField(
             "Link to evidence (optional)", validators=[Length(max=2000, message="Link must be 2,000 characters or fewer"), _link]
         )
-    for conflict in conflicts:
-        fields[f"resolve__{conflict.question_id}"] = RadioField(
+    for question_id in conflicts:
+        fields[f"resolve__{question_id}"] = RadioField(
             "Which answer should be kept?",
             choices=[SelectChoice("mine", "Keep my answer"), SelectChoice("theirs", "Use their answer")],
             default="mine",
@@ -148,7 +148,7 @@ def _value_field(questionnaire: Questionnaire, question: Question, required: boo
     match question.kind:
         case "scale" | "choice":
             choices = [SelectChoice(o.value, o.label) for o in options_of(questionnaire, question)]
-            return RadioField(label, choices=choices, validators=must, validate_choice=True)
+            return RadioField(label, choices=choices, validators=[*must, _one_of_the_options], validate_choice=False)
         case "multi":
             choices = [SelectChoice(o.value, o.label) for o in question.options]
             return SelectMultipleField(label, choices=choices, validators=must)
@@ -158,6 +158,11 @@ def _value_field(questionnaire: Questionnaire, question: Question, required: boo
             return NHSDateField(label, validators=must)
         case _:
             return TextAreaField(label, validators=[*must, Length(max=TEXT_LIMIT, message=f"Answer must be {TEXT_LIMIT:,} characters or fewer")])
+
+
+def _one_of_the_options(form: Any, field: Field) -> None:
+    if field.data not in (None, "") and field.data not in {choice.value for choice in field.choices}:
+        raise ValidationError(f"Select one of the options for: {field.label.text}")
 
 
 def _required(question: Question) -> Any:

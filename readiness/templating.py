@@ -16,7 +16,8 @@ NHSUK_DIST = ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
+    # The NHS.UK macros are .jinja files, which Flask would not autoescape: escape everything.
+    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined, "autoescape": True}
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(ROOT / "templates"), PackageLoader("nhsuk_frontend_jinja", "templates")]
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 
 from tests.support import databases
@@ -76,6 +76,13 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
     )
     with app.app_context():
         limiter.reset()
+
+    # Tests keep an app context open across requests, so Flask reuses its ``g`` between them;
+    # forget the signed-in user each time, as a real server would, so clients never share one.
+    @app.before_request
+    def _fresh_user() -> None:
+        g.pop("_login_user", None)
+
     return app
 
 

@@ -16,7 +16,7 @@ from readiness.extensions import db
 from readiness.models import Evidence
 from readiness.permissions import assessment_or_404, can_view_version
 from readiness.services import assessments
-from readiness.services.evidence import EvidenceRefused, store
+from readiness.services.evidence import EvidenceRefused, StoredFile, store
 from readiness.views.wizard import bp
 from readiness.views.wizard.pages import version_of
 
@@ -38,11 +38,8 @@ def evidence(assessment_id: int, number: int) -> str | Response:
     form = EvidenceForm(question_id=request.args.get("question"))
     form.question_id.choices = [SelectChoice(q.id, q.text) for q in questions]
     if form.validate_on_submit():
-        try:
-            stored = store(form.upload.data, current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"])
-        except EvidenceRefused as refused:
-            form.upload.errors = [str(refused)]
-        else:
+        stored = _store(form)
+        if stored is not None:
             item = Evidence(version_id=version.id, question_id=form.question_id.data, original_name=stored.original_name,
                             stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
                             sha256=stored.sha256, uploaded_by_id=current_user.id)
@@ -58,6 +55,21 @@ def evidence(assessment_id: int, number: int) -> str | Response:
                            questions={q.id: q for q in questions})
 
 
+def _store(form: EvidenceForm) -> StoredFile | None:
+    """Store the upload, or put the reason it was refused on the form."""
+    upload = form.upload.data
+    try:
+        if not upload:
+            raise EvidenceRefused("Select a file to upload")
+        return store(upload, current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"])
+    except EvidenceRefused as refused:
+        form.upload.errors = [str(refused)]
+        return None
+    finally:
+        if upload:
+            upload.close()
+
+
 @bp.route("/<int:assessment_id>/v/<int:number>/evidence/<int:evidence_id>")
 def download(assessment_id: int, number: int, evidence_id: int) -> Response:
     item = db.session.get(Evidence, evidence_id)
@@ -69,3 +81,9 @@ def download(assessment_id: int, number: int, evidence_id: int) -> Response:
     if not path.is_file():
         abort(404)
     return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name)
+
+
+@bp.teardown_request
+def _close_uploads(_: BaseException | None) -> None:
+    """Close spooled upload files now rather than whenever the garbage collector gets to them."""
+    request.close()
