@@ -35,7 +35,7 @@ class NHSDateField(Field):
             typed = date.fromisoformat(data)
             self.parts = SimpleNamespace(day=str(typed.day), month=str(typed.month), year=str(typed.year))
         if formdata is not None:
-            typed_parts = {part: formdata.get(f"{self.name}-{part}", "").strip() for part in ("day", "month", "year")}
+            typed_parts = {part: formdata.get(f"{self.name}[{part}]", "").strip() for part in ("day", "month", "year")}
             self.parts = SimpleNamespace(**typed_parts)
             self.raw_data = list(typed_parts.values())
             self.data = None

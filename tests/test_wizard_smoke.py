@@ -19,14 +19,15 @@ def test_lead_creates_answers_and_submits(client, make: Factory) -> None:  # noq
     form = {
         "q__role_title": "Band 4 assistant practitioner", "q__role_category": "new_to_me", "q__role_profile": "assistant_practitioner",
         "q__band": "band_4", "q__setting": "community", "q__across_organisations": "yes", "q__trainee_posts": "no",
-        "q__funding_source": "fixed_term", "q__posts": "3", "q__planned_start-day": "1", "q__planned_start-month": "4",
-        "q__planned_start-year": "2027", "action": "continue", "seen": "{}",
+        "q__funding_source": "fixed_term", "q__posts": "3", "q__planned_start[day]": "1", "q__planned_start[month]": "4",
+        "q__planned_start[year]": "2027", "action": "continue", "seen": "{}",
     }
     response = client.post(role_page, data=form)
     assert response.status_code == 302, response.text[:2000]
     assert response.location.endswith("section/role#q__funding_months")
     page = client.get(role_page)
     assert "For how many months is the funding secured?" in page.text
+    assert 'name="q__planned_start[year]" type="text" value="2027"' in " ".join(page.text.split())
     response = client.post(role_page, data=form | {"q__funding_months": "abc"})
     assert response.status_code == 200
     assert "There is a problem" in response.text and "must be a number" in response.text

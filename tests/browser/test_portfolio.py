@@ -87,5 +87,5 @@ def test_commissioner_filters_compares_verifies_exports_and_queries(
     lead_context.close()
 
     page.goto(bid_url)
-    expect(page.get_by_text("Dr Patel, the named supervising GP")).to_be_visible()
+    expect(page.locator(".app-query").get_by_text("Dr Patel, the named supervising GP")).to_be_visible()
     expect(page.locator("#audit-trail").get_by_text("Answered a query")).to_be_visible()

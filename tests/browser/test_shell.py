@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 from tests.support.factory import PASSWORD
 
@@ -11,7 +13,7 @@ from tests.support.factory import PASSWORD
 def test_first_run_leads_to_setup_and_the_page_is_accessible(page: Any, live_server: LiveServer) -> None:
     page.goto(live_server.url)
     assert page.url.endswith("/setup")
-    assert page.get_by_role("heading", name="Set up Role readiness").is_visible()
+    expect(page.get_by_role("heading", name="Set up Role readiness")).to_be_visible()
     assert_accessible(page)
 
 
@@ -20,12 +22,12 @@ def test_sign_in_page_with_errors_is_accessible(page: Any, live_server: LiveServ
     page.goto(f"{live_server.url}/sign-in")
     page.get_by_role("button", name="Sign in").click()
     assert page.title().startswith("Error:")
-    assert page.get_by_role("alert").is_visible() or page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert_accessible(page)
 
 
 def test_a_lead_signs_in_and_sees_the_dashboard(page: Any, live_server: LiveServer) -> None:
     lead = live_server.make.user("project_lead")
     sign_in(page, live_server.url, lead.email, PASSWORD)
-    assert page.get_by_role("heading", name="Your assessments").is_visible()
+    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
     assert_accessible(page)
