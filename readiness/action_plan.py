@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from readiness.questionnaire import Questionnaire
@@ -46,28 +46,35 @@ class Action:
         return TIMING_LABELS[self.timing]
 
 
+def actions_for(questionnaire: Questionnaire, rule: Rule) -> tuple[Action, ...]:
+    """Return the actions one triggered rule calls for, each with the examples the rule cites."""
+    sources = {source.id: source.cite_as for source in questionnaire.manifest.sources}
+    examples = tuple(
+        CitedExample(example.id, example.organisation, sources[example.source], example.quote)
+        for example in (questionnaire.examples[example_id] for example_id in rule.examples)
+    )
+    return tuple(
+        Action(
+            key=f"{rule.id}.{index}",
+            title=planned.title,
+            priority=PRIORITIES[rule.severity],
+            owner=planned.owner,
+            timing=planned.timing,
+            stage=rule.stage,
+            rule_id=rule.id,
+            examples=examples,
+        )
+        for index, planned in enumerate(rule.actions, start=1)
+    )
+
+
+def plan_order(questionnaire: Questionnaire) -> Callable[[Action], tuple[int, int, int, str]]:
+    """Return the plan's sort key: most urgent first, then earliest, then in the cycle's order."""
+    stage_order = {section.id: index for index, section in enumerate(questionnaire.sections)}
+    return lambda a: (a.priority, TIMING_ORDER[a.timing], stage_order[a.stage], a.key)
+
+
 def plan_actions(questionnaire: Questionnaire, rules: Iterable[Rule]) -> tuple[Action, ...]:
     """Return the actions for the triggered rules, most urgent and earliest first."""
-    sources = {source.id: source.cite_as for source in questionnaire.manifest.sources}
-    stage_order = {section.id: index for index, section in enumerate(questionnaire.sections)}
-    actions = []
-    for rule in rules:
-        examples = tuple(
-            CitedExample(example.id, example.organisation, sources[example.source], example.quote)
-            for example in (questionnaire.examples[example_id] for example_id in rule.examples)
-        )
-        for index, planned in enumerate(rule.actions, start=1):
-            actions.append(
-                Action(
-                    key=f"{rule.id}.{index}",
-                    title=planned.title,
-                    priority=PRIORITIES[rule.severity],
-                    owner=planned.owner,
-                    timing=planned.timing,
-                    stage=rule.stage,
-                    rule_id=rule.id,
-                    examples=examples,
-                )
-            )
-    actions.sort(key=lambda a: (a.priority, TIMING_ORDER[a.timing], stage_order[a.stage], a.key))
-    return tuple(actions)
+    actions = [action for rule in rules for action in actions_for(questionnaire, rule)]
+    return tuple(sorted(actions, key=plan_order(questionnaire)))

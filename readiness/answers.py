@@ -40,33 +40,48 @@ def check_answer(questionnaire: Questionnaire, question: Question, value: Any) -
         return None
     match question.kind:
         case "scale" | "choice":
-            allowed = [option.value for option in options_of(questionnaire, question)]
-            if not isinstance(value, str) or value not in allowed:
-                raise AnswerError(question.id, f"{value!r} is not one of {', '.join(allowed)}")
-            return value
+            return _check_choice(question, [o.value for o in options_of(questionnaire, question)], value)
         case "multi":
-            allowed = [option.value for option in question.options]
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                raise AnswerError(question.id, "expected a list of option values")
-            unknown = [item for item in value if item not in allowed]
-            if unknown:
-                raise AnswerError(question.id, f"{unknown[0]!r} is not one of {', '.join(allowed)}")
-            return [option for option in allowed if option in value]
+            return _check_multi(question, value)
         case "number":
             return _check_number(question, value)
         case "date":
-            if not isinstance(value, str):
-                raise AnswerError(question.id, "expected a date as YYYY-MM-DD")
-            try:
-                return date.fromisoformat(value).isoformat()
-            except ValueError:
-                raise AnswerError(question.id, f"{value!r} is not a real date (YYYY-MM-DD)") from None
+            return _check_date(question, value)
         case _:
-            if not isinstance(value, str):
-                raise AnswerError(question.id, "expected text")
-            if len(value) > TEXT_LIMIT:
-                raise AnswerError(question.id, f"text is longer than {TEXT_LIMIT} characters")
-            return value
+            return _check_text(question, value)
+
+
+def _check_choice(question: Question, allowed: list[str], value: Any) -> str:
+    if not isinstance(value, str) or value not in allowed:
+        raise AnswerError(question.id, f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _check_multi(question: Question, value: Any) -> list[str]:
+    allowed = [option.value for option in question.options]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise AnswerError(question.id, "expected a list of option values")
+    unknown = [item for item in value if item not in allowed]
+    if unknown:
+        raise AnswerError(question.id, f"{unknown[0]!r} is not one of {', '.join(allowed)}")
+    return [option for option in allowed if option in value]
+
+
+def _check_date(question: Question, value: Any) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(question.id, "expected a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise AnswerError(question.id, f"{value!r} is not a real date (YYYY-MM-DD)") from None
+
+
+def _check_text(question: Question, value: Any) -> str:
+    if not isinstance(value, str):
+        raise AnswerError(question.id, "expected text")
+    if len(value) > TEXT_LIMIT:
+        raise AnswerError(question.id, f"text is longer than {TEXT_LIMIT} characters")
+    return value
 
 
 def _check_number(question: Question, value: Any) -> float | int:

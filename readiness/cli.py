@@ -37,7 +37,12 @@ def questions(as_json: bool) -> None:
     items = []
     for section in questionnaire.sections:
         for question in section.questions:
-            item: dict[str, Any] = {"id": question.id, "stage": section.id, "text": question.text, "kind": question.kind}
+            item: dict[str, Any] = {
+                "id": question.id,
+                "stage": section.id,
+                "text": question.text,
+                "kind": question.kind,
+            }
             if question.kind in ("scale", "choice", "multi"):
                 item["options"] = [
                     {"value": o.value, "label": o.label, "score": o.score} for o in options_of(questionnaire, question)
@@ -71,8 +76,6 @@ def score_command(file: Any) -> None:
     except AnswerError as error:
         fail(str(error))
     click.echo(json.dumps(result_json(score(questionnaire, answers)), indent=2, ensure_ascii=False))
-
-
 
 
 @click.command("validate")

@@ -34,7 +34,9 @@ DEMO_PEOPLE = [
 @click.option("--name", required=True)
 @click.option("--organisation", required=True, help="Organisation name; created if it does not exist.")
 @click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
-@click.option("--kind", default="provider", type=click.Choice(["provider", "commissioner"]), help="Kind of a new organisation.")
+@click.option(
+    "--kind", default="provider", type=click.Choice(["provider", "commissioner"]), help="Kind of a new organisation."
+)
 @click.password_option(help="At least 12 characters; asked for if not given.")
 @with_appcontext
 def create_user(email: str, name: str, organisation: str, role: str, kind: str, password: str) -> None:

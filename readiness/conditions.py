@@ -77,22 +77,23 @@ def parse(data: Any) -> Condition:
         raise ConditionError(f"unknown condition {dict(data)!r}: expected all, any, not or question")
     operators = keys - {"question"}
     if len(operators) != 1:
-        raise ConditionError(
-            f"a test of '{data['question']}' needs exactly one of {', '.join(OPERATORS)}"
-        )
+        raise ConditionError(f"a test of '{data['question']}' needs exactly one of {', '.join(OPERATORS)}")
     (operator,) = operators
+    operand = _operand(str(data["question"]), operator, data[operator])
+    return Test(str(data["question"]), operator, operand)
+
+
+def _operand(question: str, operator: str, operand: Any) -> Any:
+    """Check an operator's operand, and freeze lists into tuples."""
     if operator not in OPERATORS:
-        raise ConditionError(f"unknown operator '{operator}' in a test of '{data['question']}'")
-    operand = data[operator]
+        raise ConditionError(f"unknown operator '{operator}' in a test of '{question}'")
     if operator in ("in", "not_in") and not (isinstance(operand, list) and operand):
         raise ConditionError(f"'{operator}' needs a non-empty list")
     if operator in NUMERIC and (isinstance(operand, bool) or not isinstance(operand, int | float)):
         raise ConditionError(f"'{operator}' needs a number, got {operand!r}")
     if operator == "answered" and not isinstance(operand, bool):
         raise ConditionError("'answered' needs true or false")
-    if isinstance(operand, list):
-        operand = tuple(operand)
-    return Test(str(data["question"]), operator, operand)
+    return tuple(operand) if isinstance(operand, list) else operand
 
 
 def tests(condition: Condition) -> Iterator[Test]:
@@ -120,11 +121,16 @@ def compile_condition(condition: Condition, scores: Mapping[str, Mapping[str, fl
     ``scores`` maps a scale or choice question to its option scores, which ``worse_than``
     and ``at_least`` compare; an unanswered or "not sure" answer is always worse.
     """
-    if isinstance(condition, AllOf):
+    if isinstance(condition, AllOf | AnyOf):
         parts = [compile_condition(part, scores) for part in condition.parts]
-        return lambda answers: all(part(answers) for part in parts)
-    if isinstance(condition, AnyOf):
-        parts = [compile_condition(part, scores) for part in condition.parts]
+        every = isinstance(condition, AllOf)
+        if len(parts) == 2:  # the common case, without a generator per call: scoring is hot
+            first, second = parts
+            if every:
+                return lambda answers: first(answers) and second(answers)
+            return lambda answers: first(answers) or second(answers)
+        if every:
+            return lambda answers: all(part(answers) for part in parts)
         return lambda answers: any(part(answers) for part in parts)
     if isinstance(condition, Not):
         inner = compile_condition(condition.part, scores)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_login import current_user
-from werkzeug.wrappers import Response
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 from readiness.views.auth import RESUMABLE, redirect_to_sign_in
 
 PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back and try again."),
-    403: ("You do not have permission to see this page", "If you think you should, ask the person who runs your assessment or your administrator."),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address."),
+    403: (
+        "You do not have permission to see this page",
+        "If you think you should, ask the person who runs your assessment or your administrator.",
+    ),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
+    ),
     405: ("Sorry, that action is not allowed here", "Use the buttons on the page rather than typing the address."),
     413: ("The file is too large", "Files must be smaller than 10MB. Choose a smaller file and try again."),
     429: ("Too many attempts", "You have tried too many times. Wait a few minutes, then try again."),

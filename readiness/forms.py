@@ -9,7 +9,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 
 from readiness.models.accounts import ORGANISATION_KINDS, ROLES
 
-PASSWORD_RULE = "Enter a password of at least 12 characters"
+PASSWORD_RULE = "Enter a password of at least 12 characters"  # noqa: S105 - a message, not a password
 
 
 class SignInForm(FlaskForm):
@@ -27,7 +27,9 @@ class AccountForm(FlaskForm):
             Length(max=254),
         ],
     )
-    password = PasswordField("Password", validators=[InputRequired(PASSWORD_RULE), Length(min=12, message=PASSWORD_RULE)])
+    password = PasswordField(
+        "Password", validators=[InputRequired(PASSWORD_RULE), Length(min=12, message=PASSWORD_RULE)]
+    )
 
 
 class SetupForm(AccountForm):
@@ -43,7 +45,11 @@ class SetupForm(AccountForm):
 
 class UserForm(AccountForm):
     organisation_id = SelectField("Organisation", coerce=int, validate_choice=False)
-    role = RadioField("Role", choices=[SelectChoice(value, label) for value, label in ROLES.items()], validators=[InputRequired("Select a role")])
+    role = RadioField(
+        "Role",
+        choices=[SelectChoice(value, label) for value, label in ROLES.items()],
+        validators=[InputRequired("Select a role")],
+    )
 
     def validate_organisation_id(self, field: SelectField) -> None:
         if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
@@ -51,7 +57,9 @@ class UserForm(AccountForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField("Organisation name", validators=[InputRequired("Enter the organisation's name"), Length(max=200)])
+    name = StringField(
+        "Organisation name", validators=[InputRequired("Enter the organisation's name"), Length(max=200)]
+    )
     kind = RadioField(
         "Type of organisation",
         choices=[SelectChoice(value, label) for value, label in ORGANISATION_KINDS.items()],

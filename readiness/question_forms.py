@@ -91,7 +91,9 @@ class SectionForm(FlaskForm):
         """Return what the page submitted for each question, normalised for saving."""
         entries = {}
         for question, value_field, note_field, link_field in self.questions():
-            entries[question.id] = Entry(_value_of(question, value_field), note_field.data.strip(), link_field.data.strip())
+            entries[question.id] = Entry(
+                _value_of(question, value_field), note_field.data.strip(), link_field.data.strip()
+            )
         return entries
 
     def seen_revisions(self) -> dict[str, int]:
@@ -102,7 +104,11 @@ class SectionForm(FlaskForm):
         return {str(k): int(v) for k, v in seen.items() if isinstance(v, int)} if isinstance(seen, dict) else {}
 
     def keep_theirs(self) -> set[str]:
-        return {name.removeprefix("resolve__") for name in self._fields if name.startswith("resolve__") and self[name].data == "theirs"}
+        return {
+            name.removeprefix("resolve__")
+            for name in self._fields
+            if name.startswith("resolve__") and self[name].data == "theirs"
+        }
 
 
 def _value_of(question: Question, field: Field) -> Any:
@@ -131,7 +137,8 @@ def build_section_form(
             "Note (optional)", validators=[Length(max=NOTE_LIMIT, message="Note must be 5,000 characters or fewer")]
         )
         fields[f"link__{question.id}"] = StringField(
-            "Link to evidence (optional)", validators=[Length(max=2000, message="Link must be 2,000 characters or fewer"), _link]
+            "Link to evidence (optional)",
+            validators=[Length(max=2000, message="Link must be 2,000 characters or fewer"), _link],
         )
     for question_id in conflicts:
         fields[f"resolve__{question_id}"] = RadioField(
@@ -157,7 +164,13 @@ def _value_field(questionnaire: Questionnaire, question: Question, required: boo
         case "date":
             return NHSDateField(label, validators=must)
         case _:
-            return TextAreaField(label, validators=[*must, Length(max=TEXT_LIMIT, message=f"Answer must be {TEXT_LIMIT:,} characters or fewer")])
+            return TextAreaField(
+                label,
+                validators=[
+                    *must,
+                    Length(max=TEXT_LIMIT, message=f"Answer must be {TEXT_LIMIT:,} characters or fewer"),
+                ],
+            )
 
 
 def _one_of_the_options(form: Any, field: Field) -> None:

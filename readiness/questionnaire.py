@@ -77,7 +77,7 @@ class Section:
         return self.info.title
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity, so it can key caches
 class Questionnaire:
     """One validated, immutable questionnaire version with its compiled conditions."""
 
@@ -96,6 +96,23 @@ class Questionnaire:
         return self.manifest.version
 
     @cached_property
+    def profile_of(self) -> dict[str, str | None]:
+        """Map each question to the role profile that brings it in, if any."""
+        return {qid: question.role_profile for qid, question in self.questions.items()}
+
+    def triggers_for(self, profile: str | None) -> tuple[tuple[Rule, Predicate], ...]:
+        """Return the rules that can fire for a role profile: the general ones and the profile's own."""
+        return self._triggers_by_profile.get(profile, self._triggers_by_profile[None])
+
+    @cached_property
+    def _triggers_by_profile(self) -> dict[str | None, tuple[tuple[Rule, Predicate], ...]]:
+        general = tuple(pair for pair in self.triggers if pair[0].role_profile is None)
+        grouped: dict[str | None, tuple[tuple[Rule, Predicate], ...]] = {None: general}
+        for profile in self.roles:
+            grouped[profile] = general + tuple(pair for pair in self.triggers if pair[0].role_profile == profile)
+        return grouped
+
+    @cached_property
     def option_scores(self) -> dict[str, dict[str, float | None]]:
         """Map each scale or choice question to its option scores."""
         return {qid: {o.value: o.score for o in options_of(self, q)} for qid, q in self.questions.items()}
@@ -111,14 +128,23 @@ class Questionnaire:
         """
         effective: dict[str, Any] = {}
         answered: dict[str, Any] = {}
-        for qid in self.order:
-            predicate = self.visibility[qid]
+        chosen = answers.get(ROLE_PROFILE_QUESTION)
+        # Another profile's questions are skipped outright: their conditions would say no, slower.
+        for qid, predicate in self._visit_order.get(chosen, self._visit_order[None]):
             if predicate is None or predicate(answered):
                 value = answers.get(qid)
                 effective[qid] = value
-                if value not in (None, "", []):
+                if value is not None and value != "" and value != []:
                     answered[qid] = value
         return effective
+
+    @cached_property
+    def _visit_order(self) -> dict[str | None, tuple[tuple[str, Predicate | None], ...]]:
+        """For each role profile (None for none), the questions to visit with their conditions."""
+        return {
+            profile: tuple((qid, self.visibility[qid]) for qid in self.order if self.profile_of[qid] in (None, profile))
+            for profile in (None, *self.roles)
+        }
 
 
 def options_of(questionnaire: Questionnaire, question: Question) -> tuple[Option, ...]:
@@ -194,8 +220,7 @@ def _bring_in_role_profiles(
             }
             extra[question.stage].append(Question.model_validate(data))
         rules.extend(
-            rule.model_copy(update={"when": AllOf((chosen, rule.when)), "role_profile": role.id})
-            for rule in role.rules
+            rule.model_copy(update={"when": AllOf((chosen, rule.when)), "role_profile": role.id}) for rule in role.rules
         )
     return [Section(s.info, s.questions + tuple(extra[s.id])) for s in sections], rules
 
@@ -256,18 +281,8 @@ class _CrossReferences:
         return QuestionnaireError(f"{self.directory / file}: {item}: {problem}")
 
     def check(self) -> tuple[str, ...]:
-        for section in self.sections:
-            for question in section.questions:
-                file = self._file_of(question)
-                if question.id in self.questions:
-                    raise self.fail(file, f"question '{question.id}'", "duplicate question id")
-                self.questions[question.id] = question
-                self._check_citations(file, f"question '{question.id}'", question.cites, question.sources)
+        self._check_questions()
         self._check_role_profile_question()
-        for section in self.sections:
-            for question in section.questions:
-                if question.show_when is not None:
-                    self._check_condition(self._file_of(question), f"question '{question.id}'", question.show_when)
         self._check_rules()
         for example in self.examples.values():
             if example.source not in self.source_ids:
@@ -276,6 +291,18 @@ class _CrossReferences:
             if role.source not in self.source_ids:
                 raise self.fail("roles.yaml", f"role '{role.id}'", f"unknown source '{role.source}'")
         return self._dependency_order()
+
+    def _check_questions(self) -> None:
+        for section in self.sections:
+            for question in section.questions:
+                file, item = self._file_of(question), f"question '{question.id}'"
+                if question.id in self.questions:
+                    raise self.fail(file, item, "duplicate question id")
+                self.questions[question.id] = question
+                self._check_citations(file, item, question.cites, question.sources)
+        for question in self.questions.values():
+            if question.show_when is not None:
+                self._check_condition(self._file_of(question), f"question '{question.id}'", question.show_when)
 
     def _file_of(self, question: Question) -> str:
         return "roles.yaml" if question.role_profile else f"questions/{question.section}.yaml"
@@ -369,7 +396,6 @@ def _misfit(test: Test, question: Question, scale: tuple[Option, ...]) -> str | 
     return None
 
 
-
 @dataclass(frozen=True)
 class Catalogue:
     """Every published questionnaire version; assessments stay on the version they began with."""
@@ -387,7 +413,9 @@ def load_catalogue(root: Path) -> Catalogue:
     for directory in sorted(path for path in root.iterdir() if (path / "questionnaire.yaml").exists()):
         questionnaire = load(directory)
         if questionnaire.version in versions:
-            raise QuestionnaireError(f"{directory / 'questionnaire.yaml'}: version '{questionnaire.version}' is published twice")
+            raise QuestionnaireError(
+                f"{directory / 'questionnaire.yaml'}: version '{questionnaire.version}' is published twice"
+            )
         versions[questionnaire.version] = questionnaire
     if not versions:
         raise QuestionnaireError(f"{root}: no questionnaire versions found")

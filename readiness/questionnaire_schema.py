@@ -173,9 +173,7 @@ class Example(Frozen):
     organisation: Text
     quote: Text
     source: Identifier
-    stages: tuple[Literal["need", "governance", "stakeholders", "training", "evaluation"], ...] = Field(
-        min_length=1
-    )
+    stages: tuple[Literal["need", "governance", "stakeholders", "training", "evaluation"], ...] = Field(min_length=1)
 
 
 class RoleProfile(Frozen):

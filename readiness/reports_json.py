@@ -34,7 +34,9 @@ def result_json(result: ScoreResult) -> dict[str, Any]:
                 "timing": a.timing,
                 "stage": a.stage,
                 "risk": a.rule_id,
-                "examples": [{"organisation": e.organisation, "source": e.source, "quote": e.quote} for e in a.examples],
+                "examples": [
+                    {"organisation": e.organisation, "source": e.source, "quote": e.quote} for e in a.examples
+                ],
             }
             for a in result.actions
         ],

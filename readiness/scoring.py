@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from readiness.action_plan import Action, plan_actions
+from readiness.action_plan import Action, actions_for, plan_order
+from readiness.conditions import Predicate
 from readiness.questionnaire import Questionnaire
+from readiness.questionnaire_schema import Question, Rule
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 VERDICT_LABELS = {
@@ -69,15 +72,66 @@ class ScoreResult:
 
 def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> ScoreResult:
     """Score checked answers; the same questionnaire and answers always give the same result."""
+    plan = _compiled(questionnaire)
     effective = questionnaire.applicable(answers)
-    stages = tuple(_stage_score(questionnaire, section.id, effective) for section in questionnaire.sections[1:])
-    answered = {qid: value for qid, value in effective.items() if value not in (None, "", [])}
-    triggered = [rule for rule, fires in questionnaire.triggers if fires(answered)]
-    triggered.sort(key=lambda rule: SEVERITY_ORDER[rule.severity])
+    answered = {qid: value for qid, value in effective.items() if value is not None and value != "" and value != []}
+    profile = answered.get("role_profile")
+    stages = tuple(_stage_score(questionnaire, stage, effective) for stage in plan.stages_for(profile))
+    # Rules come ordered by severity and actions by priority already, so nothing is sorted here.
+    triggered = {rule.id for rule, fires in plan.triggers_for(profile) if fires(answered)}
+    risks = tuple(risk for risk in plan.risks_for(profile) if risk.id in triggered)
+    actions = tuple(action for action in plan.actions_for(profile) if action.rule_id in triggered)
+    return ScoreResult(
+        version=questionnaire.version,
+        verdict=_verdict(stages, risks),
+        stages=stages,
+        risks=risks,
+        actions=actions,
+        unknowns=tuple(_unknowns(plan.unknowable_for(profile), effective)),
+        answers=effective,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    id: str
+    title: str
+    questions: tuple[tuple[str, float, Mapping[str, float | None]], ...]  # (id, best score, option scores)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    """Everything about a questionnaire that scoring would otherwise rebuild for every assessment."""
+
+    # Each by role profile (None for none or a custom role): the general items plus the profile's own.
+    stages: Mapping[str | None, tuple[_Stage, ...]]
+    triggers: Mapping[str | None, tuple[tuple[Rule, Predicate], ...]]  # most severe first
+    risks: Mapping[str | None, tuple[Risk, ...]]  # most severe first
+    actions: Mapping[str | None, tuple[Action, ...]]  # in the plan's order
+    unknowable: Mapping[str | None, tuple[tuple[str, str, str, frozenset[str]], ...]]  # (id, section, text, unsure)
+
+    def stages_for(self, profile: str | None) -> tuple[_Stage, ...]:
+        return self.stages.get(profile, self.stages[None])
+
+    def triggers_for(self, profile: str | None) -> tuple[tuple[Rule, Predicate], ...]:
+        return self.triggers.get(profile, self.triggers[None])
+
+    def risks_for(self, profile: str | None) -> tuple[Risk, ...]:
+        return self.risks.get(profile, self.risks[None])
+
+    def actions_for(self, profile: str | None) -> tuple[Action, ...]:
+        return self.actions.get(profile, self.actions[None])
+
+    def unknowable_for(self, profile: str | None) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
+        return self.unknowable.get(profile, self.unknowable[None])
+
+
+@lru_cache(maxsize=16)
+def _compiled(questionnaire: Questionnaire) -> _Compiled:
     guide = {section.id: section.title for section in questionnaire.manifest.guide_sections}
     cite_as = questionnaire.manifest.sources[0].cite_as
-    risks = tuple(
-        Risk(
+    risk_of = {
+        rule.id: Risk(
             id=rule.id,
             severity=rule.severity,
             stage=rule.stage,
@@ -87,16 +141,60 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> ScoreResu
             advice=rule.advice,
             citations=tuple(f"{cite_as}: {guide[cite]}" for cite in rule.cites),
         )
-        for rule in triggered
+        for rule in questionnaire.rules
+    }
+    profiles: list[str | None] = [None, *questionnaire.roles]
+    triggers = {
+        profile: tuple(sorted(questionnaire.triggers_for(profile), key=lambda pair: SEVERITY_ORDER[pair[0].severity]))
+        for profile in profiles
+    }
+    order = plan_order(questionnaire)
+    return _Compiled(
+        stages={profile: _stages(questionnaire, profile) for profile in profiles},
+        triggers=triggers,
+        risks={profile: tuple(risk_of[rule.id] for rule, _ in triggers[profile]) for profile in profiles},
+        actions={
+            profile: tuple(
+                sorted((a for rule, _ in triggers[profile] for a in actions_for(questionnaire, rule)), key=order)
+            )
+            for profile in profiles
+        },
+        unknowable={profile: _unknowable(questionnaire, profile) for profile in profiles},
     )
-    return ScoreResult(
-        version=questionnaire.version,
-        verdict=_verdict(stages, risks),
-        stages=stages,
-        risks=risks,
-        actions=plan_actions(questionnaire, triggered),
-        unknowns=_unknowns(questionnaire, effective),
-        answers=effective,
+
+
+def _belongs(question: Question, profile: str | None) -> bool:
+    return question.role_profile is None or question.role_profile == profile
+
+
+def _stages(questionnaire: Questionnaire, profile: str | None) -> tuple[_Stage, ...]:
+    stages = []
+    for section in questionnaire.sections[1:]:
+        scored = []
+        for question in section.questions:
+            if not _belongs(question, profile):
+                continue
+            scores = questionnaire.option_scores[question.id]
+            numeric = [value for value in scores.values() if value is not None]
+            best = max(numeric) if question.kind in ("scale", "choice") and numeric else 0.0
+            scored.append((question.id, best, scores))
+        stages.append(_Stage(section.id, section.title, tuple(scored)))
+    return tuple(stages)
+
+
+def _unknowable(questionnaire: Questionnaire, profile: str | None) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
+    return tuple(
+        (
+            question.id,
+            section.id,
+            question.text,
+            frozenset(value for value, points in questionnaire.option_scores[question.id].items() if points is None)
+            if question.kind == "scale"
+            else frozenset(),
+        )
+        for section in questionnaire.sections
+        for question in section.questions
+        if _belongs(question, profile)
     )
 
 
@@ -108,25 +206,24 @@ def rag_for(questionnaire: Questionnaire, value: float) -> str:
     return "amber" if value >= thresholds.amber else "red"
 
 
-def _stage_score(questionnaire: Questionnaire, stage_id: str, effective: Mapping[str, Any]) -> StageScore:
+def _stage_score(questionnaire: Questionnaire, stage: _Stage, effective: Mapping[str, Any]) -> StageScore:
     points = available = 0.0
     applicable = unknown = 0
-    for question in questionnaire.section(stage_id).questions:
-        if question.id not in effective:
+    for question_id, best, scores in stage.questions:
+        if question_id not in effective:
             continue
         applicable += 1
-        value = effective[question.id]
-        scores = questionnaire.option_scores[question.id]
-        if value is None or (scores and scores.get(value, 0) is None):
+        value = effective[question_id]
+        won = scores.get(value, 0.0) if value is not None else None
+        if won is None and (value is None or scores):
             unknown += 1
-        numeric = [s for s in scores.values() if s is not None]
-        if question.kind in ("scale", "choice") and numeric:
-            available += max(numeric)
-            points += scores.get(value) or 0.0
+        if best:
+            available += best
+            points += won or 0.0
     value = round(100 * points / available) if available else 0
     return StageScore(
-        id=stage_id,
-        title=questionnaire.section(stage_id).title,
+        id=stage.id,
+        title=stage.title,
         score=value,
         rag=rag_for(questionnaire, value),
         points=points,
@@ -147,19 +244,15 @@ def _verdict(stages: tuple[StageScore, ...], risks: tuple[Risk, ...]) -> str:
     return "ready"
 
 
-def _unknowns(questionnaire: Questionnaire, effective: Mapping[str, Any]) -> tuple[Unknown, ...]:
-    unknowns = []
-    for section in questionnaire.sections:
-        for question in section.questions:
-            if question.id not in effective:
-                continue
-            value = effective[question.id]
-            unsure = value is not None and question.kind == "scale" and _is_unsure(questionnaire, question.id, value)
-            if value in (None, "", []) or unsure:
-                unknowns.append(Unknown(question.id, section.id, question.text, value if unsure else None))
-    return tuple(unknowns)
-
-
-def _is_unsure(questionnaire: Questionnaire, question_id: str, value: Any) -> bool:
-    return questionnaire.option_scores[question_id].get(value, 0) is None
-
+def _unknowns(
+    unknowable: tuple[tuple[str, str, str, frozenset[str]], ...], effective: Mapping[str, Any]
+) -> Iterator[Unknown]:
+    """Yield applicable questions left unanswered or answered "not sure", in the wizard's order."""
+    for question_id, section, text, unsure in unknowable:
+        if question_id not in effective:
+            continue
+        value = effective[question_id]
+        if value is None or value == "" or value == []:
+            yield Unknown(question_id, section, text, None)
+        elif value in unsure:
+            yield Unknown(question_id, section, text, value)

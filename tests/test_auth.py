@@ -12,17 +12,22 @@ from readiness.models import AuditEvent, Membership, User
 from readiness.models.audit import AuditTrailIsAppendOnly
 from tests.support.factory import PASSWORD, Factory
 
-SETUP = {"name": "Ada Admin", "email": "ada@example.nhs.uk", "password": "correct horse battery",
-         "confirm": "correct horse battery", "organisation": "Northfield Trust"}
+SETUP = {
+    "name": "Ada Admin",
+    "email": "ada@example.nhs.uk",
+    "password": "correct horse battery",
+    "confirm": "correct horse battery",
+    "organisation": "Northfield Trust",
+}
 
 
-def csrf_token(client, path: str) -> str:  # noqa: ANN001
+def csrf_token(client, path: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).text)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
 
 
-def test_first_visit_leads_to_setup_which_creates_one_administrator_then_closes(client) -> None:  # noqa: ANN001
+def test_first_visit_leads_to_setup_which_creates_one_administrator_then_closes(client) -> None:
     assert client.get("/").location.endswith("/setup")
     assert client.get("/sign-in").location.endswith("/setup")
     response = client.post("/setup", data=SETUP)
@@ -36,7 +41,7 @@ def test_first_visit_leads_to_setup_which_creates_one_administrator_then_closes(
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
 
 
-def test_setup_errors_keep_what_was_typed(client) -> None:  # noqa: ANN001
+def test_setup_errors_keep_what_was_typed(client) -> None:
     response = client.post("/setup", data=SETUP | {"confirm": "something else entirely"})
     assert response.status_code == 200
     assert "The passwords do not match" in response.text
@@ -44,7 +49,7 @@ def test_setup_errors_keep_what_was_typed(client) -> None:  # noqa: ANN001
     assert "<title>Error:" in response.text
 
 
-def test_wrong_password_and_unknown_user_get_the_same_message(client, make: Factory) -> None:  # noqa: ANN001
+def test_wrong_password_and_unknown_user_get_the_same_message(client, make: Factory) -> None:
     user = make.user()
     wrong = client.post("/sign-in", data={"email": user.email, "password": "not the password"})
     unknown = client.post("/sign-in", data={"email": "nobody@example.nhs.uk", "password": "not the password"})
@@ -54,7 +59,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make: Fact
     assert user.email not in unknown.text
 
 
-def test_sign_in_then_out_is_audited(client, make: Factory) -> None:  # noqa: ANN001
+def test_sign_in_then_out_is_audited(client, make: Factory) -> None:
     user = make.user()
     response = client.post("/sign-in", data={"email": user.email.upper(), "password": PASSWORD})
     assert response.location == "/assessments/"
@@ -63,7 +68,7 @@ def test_sign_in_then_out_is_audited(client, make: Factory) -> None:  # noqa: AN
     assert actions == ["signed_in", "signed_out"]
 
 
-def test_the_eleventh_rapid_failed_sign_in_is_throttled(client, make: Factory) -> None:  # noqa: ANN001
+def test_the_eleventh_rapid_failed_sign_in_is_throttled(client, make: Factory) -> None:
     user = make.user()
     codes = [client.post("/sign-in", data={"email": user.email, "password": "wrong"}).status_code for _ in range(11)]
     assert codes[:10] == [200] * 10
@@ -71,29 +76,42 @@ def test_the_eleventh_rapid_failed_sign_in_is_throttled(client, make: Factory) -
     assert "Too many attempts" in client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).text
 
 
-def test_next_never_leads_off_site(client, make: Factory) -> None:  # noqa: ANN001
+def test_next_never_leads_off_site(client, make: Factory) -> None:
     user = make.user()
     response = client.post("/sign-in?next=//evil.example/x", data={"email": user.email, "password": PASSWORD})
     assert response.location == "/assessments/"
 
 
-def test_posts_without_a_csrf_token_are_refused(csrf_app, make: Factory) -> None:  # noqa: ANN001
+def test_posts_without_a_csrf_token_are_refused(csrf_app, make: Factory) -> None:
     client = csrf_app.test_client()
     user = make.user()
     assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 400
     token = csrf_token(client, "/sign-in")
-    assert client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).status_code
+        == 302
+    )
 
 
-def test_administrators_create_organisations_and_users_and_it_is_audited(client, make: Factory) -> None:  # noqa: ANN001
+def test_administrators_create_organisations_and_users_and_it_is_audited(client, make: Factory) -> None:
     admin = make.user("administrator")
     make.sign_in(client, admin)
-    assert client.post("/admin/organisations/new", data={"name": "Westshire ICB", "kind": "commissioner"}).status_code == 302
+    assert (
+        client.post("/admin/organisations/new", data={"name": "Westshire ICB", "kind": "commissioner"}).status_code
+        == 302
+    )
     page = client.get("/admin/users/new")
     organisation_id = re.search(r'value="(\d+)"[^>]*>\s*Westshire ICB', page.text).group(1)
-    response = client.post("/admin/users/new", data={"name": "Cara Commissioner", "email": "cara@example.nhs.uk",
-                                                     "password": "long enough password", "organisation_id": organisation_id,
-                                                     "role": "commissioner"})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Cara Commissioner",
+            "email": "cara@example.nhs.uk",
+            "password": "long enough password",
+            "organisation_id": organisation_id,
+            "role": "commissioner",
+        },
+    )
     assert response.status_code == 302
     created = db.session.scalar(db.select(User).where(User.email == "cara@example.nhs.uk"))
     assert [m.role for m in created.memberships] == ["commissioner"]
@@ -102,13 +120,13 @@ def test_administrators_create_organisations_and_users_and_it_is_audited(client,
 
 
 @pytest.mark.parametrize("role", ["project_lead", "board_member", "commissioner"])
-def test_only_administrators_reach_administration(client, make: Factory, role: str) -> None:  # noqa: ANN001
+def test_only_administrators_reach_administration(client, make: Factory, role: str) -> None:
     make.sign_in(client, make.user(role))
     assert client.get("/admin/").status_code == 403
     assert client.post("/admin/users/new", data={}).status_code == 403
 
 
-def test_the_audit_trail_cannot_be_edited_or_deleted(app, make: Factory) -> None:  # noqa: ANN001
+def test_the_audit_trail_cannot_be_edited_or_deleted(app, make: Factory) -> None:
     make.user()
     from readiness import audit
 
@@ -137,7 +155,7 @@ def test_no_code_path_edits_or_deletes_audit_events() -> None:
         assert "DELETE FROM audit_event" not in text and "UPDATE audit_event" not in text, path
 
 
-def test_security_headers_and_cookies(client, make: Factory) -> None:  # noqa: ANN001
+def test_security_headers_and_cookies(client, make: Factory) -> None:
     make.user()
     response = client.get("/sign-in")
     policy = response.headers["Content-Security-Policy"]
@@ -147,19 +165,19 @@ def test_security_headers_and_cookies(client, make: Factory) -> None:  # noqa: A
     assert "HttpOnly" in response.headers.get("Set-Cookie", "HttpOnly")
 
 
-def test_health_check_reports_the_database(client) -> None:  # noqa: ANN001
+def test_health_check_reports_the_database(client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}
 
 
-def test_error_pages_use_the_service_style(client, make: Factory) -> None:  # noqa: ANN001
+def test_error_pages_use_the_service_style(client, make: Factory) -> None:
     make.sign_in(client, make.user())
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.text and "nhsuk-header" in response.text
 
 
-def test_membership_roles_are_unique_per_organisation(app, make: Factory) -> None:  # noqa: ANN001
+def test_membership_roles_are_unique_per_organisation(app, make: Factory) -> None:
     user = make.user("project_lead")
     organisation_id = next(iter(user.organisation_ids()))
     db.session.add(Membership(user_id=user.id, organisation_id=organisation_id, role="project_lead"))

@@ -14,7 +14,7 @@ from readiness.services.catalogue import questionnaire
 from tests.support.answers import best, worst
 
 
-def test_questions_json_lists_every_question_with_scored_options(runner) -> None:  # noqa: ANN001
+def test_questions_json_lists_every_question_with_scored_options(runner) -> None:
     result = runner.invoke(args=["questions", "--json"])
     assert result.exit_code == 0
     items = json.loads(result.output)
@@ -31,7 +31,7 @@ def test_questions_json_lists_every_question_with_scored_options(runner) -> None
     assert all(set(item) >= {"id", "stage", "text", "kind"} for item in items)
 
 
-def test_score_reads_standard_input_and_prints_the_documented_shape(runner) -> None:  # noqa: ANN001
+def test_score_reads_standard_input_and_prints_the_documented_shape(runner) -> None:
     answers = json.dumps({"answers": worst(questionnaire())})
     result = runner.invoke(args=["score", "-"], input=answers)
     assert result.exit_code == 0, result.output
@@ -40,13 +40,15 @@ def test_score_reads_standard_input_and_prints_the_documented_shape(runner) -> N
     assert [stage["id"] for stage in data["stages"]] == ["need", "governance", "stakeholders", "training", "evaluation"]
     assert all(stage["rag"] == "red" for stage in data["stages"])
     risk = data["risks"][0]
-    assert set(risk) >= {"id", "severity", "stage", "title", "rationale", "citations"} and risk["severity"] == "critical"
+    assert (
+        set(risk) >= {"id", "severity", "stage", "title", "rationale", "citations"} and risk["severity"] == "critical"
+    )
     action = next(a for a in data["actions"] if a["examples"])
     assert set(action) >= {"title", "priority", "examples"}
     assert set(action["examples"][0]) == {"organisation", "source", "quote"}
 
 
-def test_score_reads_a_file_and_ignores_answers_that_do_not_apply(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_score_reads_a_file_and_ignores_answers_that_do_not_apply(runner, tmp_path: Path) -> None:
     good = best(questionnaire())
     path = tmp_path / "answers.json"
     path.write_text(json.dumps({"answers": good | {"governance_shared_governance": "no"}}))
@@ -67,19 +69,19 @@ def test_score_reads_a_file_and_ignores_answers_that_do_not_apply(runner, tmp_pa
         ('["need_patient_need"]', '"answers"'),
     ],
 )
-def test_bad_score_input_exits_2_naming_the_problem_and_prints_nothing(runner, payload: str, message: str) -> None:  # noqa: ANN001
+def test_bad_score_input_exits_2_naming_the_problem_and_prints_nothing(runner, payload: str, message: str) -> None:
     result = runner.invoke(args=["score", "-"], input=payload)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert message in result.stderr
 
 
-def test_validate_passes_on_the_shipped_questionnaires(runner) -> None:  # noqa: ANN001
+def test_validate_passes_on_the_shipped_questionnaires(runner) -> None:
     result = runner.invoke(args=["validate"])
     assert result.exit_code == 0 and "valid" in result.output
 
 
-def test_validate_names_file_item_and_problem(app, runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_validate_names_file_item_and_problem(app, runner, tmp_path: Path) -> None:
     root = tmp_path / "questionnaires"
     shutil.copytree(Path(app.config["QUESTIONNAIRE_ROOT"]), root)
     rules = root / "2026.1" / "rules" / "need.yaml"
@@ -90,19 +92,44 @@ def test_validate_names_file_item_and_problem(app, runner, tmp_path: Path) -> No
     assert "rules/need.yaml" in result.stderr and "severity" in result.stderr and "item 1" in result.stderr
 
 
-def test_create_user_adds_a_user_with_a_role(runner) -> None:  # noqa: ANN001
-    result = runner.invoke(args=["create-user", "--email", "Lead@Example.NHS.uk", "--name", "Lee Lead",
-                                 "--organisation", "Northfield Trust", "--role", "project_lead",
-                                 "--password", "a long password here"])
+def test_create_user_adds_a_user_with_a_role(runner) -> None:
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Lead@Example.NHS.uk",
+            "--name",
+            "Lee Lead",
+            "--organisation",
+            "Northfield Trust",
+            "--role",
+            "project_lead",
+            "--password",
+            "a long password here",
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "lead@example.nhs.uk"))
     assert user.has_role("project_lead") and user.check_password("a long password here")
-    again = runner.invoke(args=["create-user", "--email", "lead@example.nhs.uk", "--name", "x", "--organisation", "y",
-                                "--role", "project_lead", "--password", "a long password here"])
+    again = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "lead@example.nhs.uk",
+            "--name",
+            "x",
+            "--organisation",
+            "y",
+            "--role",
+            "project_lead",
+            "--password",
+            "a long password here",
+        ]
+    )
     assert again.exit_code == 2 and "already exists" in again.stderr
 
 
-def test_demo_creates_an_account_for_every_role(runner) -> None:  # noqa: ANN001
+def test_demo_creates_an_account_for_every_role(runner) -> None:
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     roles = {m.role for user in db.session.scalars(db.select(User)) for m in user.memberships}

@@ -72,10 +72,18 @@ def test_simultaneous_saves_of_one_answer_never_silently_overwrite(served: tuple
         results: list[tuple[int, str]] = [(0, "")] * 2
         start = threading.Barrier(2)
 
-        def save(index: int, seen: list[str] = seen, values: list[str] = values,
-                 results: list[tuple[int, str]] = results, people: list[Browser] = people, start: threading.Barrier = start) -> None:
+        def save(
+            index: int,
+            seen: list[str] = seen,
+            values: list[str] = values,
+            results: list[tuple[int, str]] = results,
+            people: list[Browser] = people,
+            start: threading.Barrier = start,
+        ) -> None:
             start.wait()
-            results[index] = people[index].request(url, {"seen": seen[index], "action": "later", "q__need_patient_need": values[index]})
+            results[index] = people[index].request(
+                url, {"seen": seen[index], "action": "later", "q__need_patient_need": values[index]}
+            )
 
         threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
         for thread in threads:

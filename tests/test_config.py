@@ -26,7 +26,9 @@ def test_postgres_urls_use_psycopg(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/readiness"
 
 
-def test_production_refuses_an_insecure_configuration_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_production_refuses_an_insecure_configuration_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("READINESS_MODE", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)

@@ -20,7 +20,9 @@ Q = load(VERSION)
 
 def squash(text: str) -> str:
     """Remove whitespace, and fold typographic quotes and dashes, as extraction mangles them."""
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    text = text.translate(
+        str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"})
+    )
     return re.sub(r"\s+", "", text)
 
 
@@ -80,7 +82,9 @@ def test_quoted_rationales_are_the_guides_risk_text() -> None:
 
 
 def test_every_risk_paragraph_of_the_guide_has_a_rule() -> None:
-    text = (SEEDS / "002_941ca75de0fd3c0b.txt").read_text(encoding="utf-8") if SEEDS.exists() else pytest.skip("no seeds")
+    text = (
+        (SEEDS / "002_941ca75de0fd3c0b.txt").read_text(encoding="utf-8") if SEEDS.exists() else pytest.skip("no seeds")
+    )
     risks = [squash(match) for match in re.findall(r"Risk: (.+)", text)]
     quoted = [squash(rule.rationale) for rule in Q.rules if rule.rationale_quoted]
     for risk in risks:
@@ -89,18 +93,47 @@ def test_every_risk_paragraph_of_the_guide_has_a_rule() -> None:
 
 def test_every_guide_example_is_in_the_library() -> None:
     organisations = " ".join(e.organisation + " " + e.quote for e in Q.examples.values())
-    for name in ["St George", "SECAmb", "Torbay", "Bradford", "Liverpool Heart", "Nottingham", "sight loss",
-                 "Buurtzorg", "Taunton", "Sheffield", "Fisher", "Birmingham", "Haxby"]:
+    for name in [
+        "St George",
+        "SECAmb",
+        "Torbay",
+        "Bradford",
+        "Liverpool Heart",
+        "Nottingham",
+        "sight loss",
+        "Buurtzorg",
+        "Taunton",
+        "Sheffield",
+        "Fisher",
+        "Birmingham",
+        "Haxby",
+    ]:
         assert name.lower() in organisations.lower(), name
 
 
 def test_every_role_in_the_product_has_a_profile() -> None:
     expected = {
-        "clinical_pharmacist", "pharmacy_technician", "mental_health_practitioner", "nursing_associate",
-        "first_contact_practitioner", "advanced_practitioner", "physiotherapist", "paramedic", "podiatrist",
-        "occupational_therapist", "dietitian", "physician_associate", "social_prescribing_link_worker",
-        "care_coordinator", "health_wellbeing_coach", "assistant_practitioner", "health_social_care_practitioner",
-        "care_navigator_level_1", "care_navigator_level_2", "care_navigator_level_3", "care_navigator_level_4",
+        "clinical_pharmacist",
+        "pharmacy_technician",
+        "mental_health_practitioner",
+        "nursing_associate",
+        "first_contact_practitioner",
+        "advanced_practitioner",
+        "physiotherapist",
+        "paramedic",
+        "podiatrist",
+        "occupational_therapist",
+        "dietitian",
+        "physician_associate",
+        "social_prescribing_link_worker",
+        "care_coordinator",
+        "health_wellbeing_coach",
+        "assistant_practitioner",
+        "health_social_care_practitioner",
+        "care_navigator_level_1",
+        "care_navigator_level_2",
+        "care_navigator_level_3",
+        "care_navigator_level_4",
     }
     assert expected <= set(Q.roles)
 
@@ -118,20 +151,43 @@ def test_the_catalogue_makes_the_newest_version_current() -> None:
 
 # A copy of the questionnaire broken in one place must be refused naming file, item and problem.
 BREAKAGES = [
-    ("rules/need.yaml", lambda d: d["rules"][0]["when"].update({"question": "no_such_question"}) if "question" in d["rules"][0]["when"] else d["rules"][0].update({"when": {"question": "no_such_question", "worse_than": "yes"}}),
-     "unknown question 'no_such_question'"),
+    (
+        "rules/need.yaml",
+        lambda d: (
+            d["rules"][0]["when"].update({"question": "no_such_question"})
+            if "question" in d["rules"][0]["when"]
+            else d["rules"][0].update({"when": {"question": "no_such_question", "worse_than": "yes"}})
+        ),
+        "unknown question 'no_such_question'",
+    ),
     ("rules/need.yaml", lambda d: d["rules"][0].update({"severity": "catastrophic"}), "severity"),
-    ("questions/role.yaml", lambda d: d["questions"][5].update({"show_when": {"question": "setting", "equals": "moon"}}), "'moon' is not an option"),
+    (
+        "questions/role.yaml",
+        lambda d: d["questions"][5].update({"show_when": {"question": "setting", "equals": "moon"}}),
+        "'moon' is not an option",
+    ),
     ("questions/need.yaml", lambda d: d["questions"][0].update({"kind": "slider"}), "kind"),
     ("examples/hee_guide.yaml", lambda d: d["examples"][0].pop("quote"), "quote"),
-    ("questions/role.yaml", lambda d: d["questions"][0].update({"show_when": {"question": "planned_start", "answered": True}})
-     or d["questions"][-1].update({"show_when": {"question": "role_title", "answered": True}}), "cycle"),
-    ("rules/need.yaml", lambda d: d["rules"][0].update({"when": "need_patient_need == 'no'"}), "condition must be a mapping"),
+    (
+        "questions/role.yaml",
+        lambda d: (
+            d["questions"][0].update({"show_when": {"question": "planned_start", "answered": True}})
+            or d["questions"][-1].update({"show_when": {"question": "role_title", "answered": True}})
+        ),
+        "cycle",
+    ),
+    (
+        "rules/need.yaml",
+        lambda d: d["rules"][0].update({"when": "need_patient_need == 'no'"}),
+        "condition must be a mapping",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("file", "breakage", "message"), BREAKAGES)
-def test_a_broken_file_is_refused_naming_file_item_and_problem(tmp_path: Path, file: str, breakage, message: str) -> None:  # noqa: ANN001
+def test_a_broken_file_is_refused_naming_file_item_and_problem(
+    tmp_path: Path, file: str, breakage, message: str
+) -> None:
     copy = tmp_path / "2026.1"
     shutil.copytree(VERSION, copy)
     path = copy / file

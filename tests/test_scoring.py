@@ -17,8 +17,15 @@ Q = load(Path(__file__).resolve().parent.parent / "questionnaires" / "2026.1")
 SCALE_QUESTIONS = [q.id for q in Q.questions.values() if q.kind == "scale"]
 
 
-@pytest.mark.parametrize("context", [{}, {"across_organisations": "yes"}, {"trainee_posts": "yes"},
-                                     {"across_organisations": "yes", "trainee_posts": "yes", "funding_source": "arrs", "funding_months": 60}])
+@pytest.mark.parametrize(
+    "context",
+    [
+        {},
+        {"across_organisations": "yes"},
+        {"trainee_posts": "yes"},
+        {"across_organisations": "yes", "trainee_posts": "yes", "funding_source": "arrs", "funding_months": 60},
+    ],
+)
 def test_all_best_answers_are_ready_with_every_stage_green(context: dict[str, Any]) -> None:
     result = score(Q, best(Q, **context))
     assert result.verdict == "ready"

@@ -26,40 +26,45 @@ def seen_of(html: str) -> str:
 
 
 @pytest.fixture
-def lead_version(client, make: Factory):  # noqa: ANN001, ANN201
+def lead_version(client, make: Factory):
     lead = make.user("project_lead")
     make.sign_in(client, lead)
     assessment = make.assessment(lead, answers={k: v for k, v in GOOD_CONTEXT.items() if k != "role_title"})
     return lead, assessments.latest_version(assessment)
 
 
-def test_dashboard_lists_the_assessment_with_state_and_progress(client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_dashboard_lists_the_assessment_with_state_and_progress(client, lead_version) -> None:
+    _lead, _version = lead_version
     page = client.get("/assessments/")
     assert "Band 4 assistant practitioner" in page.text and "Draft" in page.text
     assert re.search(r"\d+ of \d+ questions answered", page.text)
 
 
-def test_task_list_shows_each_section_status_and_gaps(client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_task_list_shows_each_section_status_and_gaps(client, lead_version) -> None:
+    _lead, version = lead_version
     page = client.get(f"/assessments/{version.assessment_id}/v/1")
     assert "About the role" in page.text and "Completed" in page.text and "Not started" in page.text
     assert "gaps found so far" in page.text
 
 
-def test_a_question_page_explains_why_and_cites_the_guide(client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_a_question_page_explains_why_and_cites_the_guide(client, lead_version) -> None:
+    _lead, version = lead_version
     page = client.get(page_url(version, "need"))
     assert "Why we ask" in page.text and "HEE, Good Practice in New Workforce Roles: Setting a Foundation" in page.text
     assert "Save and continue" in page.text and "Save and come back later" in page.text
 
 
-def test_a_rejected_page_keeps_every_answer_typed_and_saves_nothing(client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_a_rejected_page_keeps_every_answer_typed_and_saves_nothing(client, lead_version) -> None:
+    _lead, version = lead_version
     url = page_url(version, "need")
     seen = seen_of(client.get(url).text)
-    form = {"seen": seen, "action": "continue", "q__need_patient_need": "partly", "note__need_patient_need": "Audit <b>2025</b>",
-            "link__need_patient_need": "not a link"}
+    form = {
+        "seen": seen,
+        "action": "continue",
+        "q__need_patient_need": "partly",
+        "note__need_patient_need": "Audit <b>2025</b>",
+        "link__need_patient_need": "not a link",
+    }
     response = client.post(url, data=form)
     assert response.status_code == 200
     assert "There is a problem" in response.text and 'href="#link__need_patient_need"' in response.text
@@ -69,7 +74,7 @@ def test_a_rejected_page_keeps_every_answer_typed_and_saves_nothing(client, lead
     assert db.session.scalar(db.select(Answer).where(Answer.question_id == "need_patient_need")) is None
 
 
-def test_required_answers_are_enforced_only_on_continue(client, make: Factory) -> None:  # noqa: ANN001
+def test_required_answers_are_enforced_only_on_continue(client, make: Factory) -> None:
     lead = make.user()
     make.sign_in(client, lead)
     version = assessments.latest_version(make.assessment(lead))
@@ -82,16 +87,18 @@ def test_required_answers_are_enforced_only_on_continue(client, make: Factory) -
     assert assessments.answers_of(version)["setting"] == "acute"
 
 
-def test_save_and_continue_moves_on_and_resuming_keeps_answers(client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_save_and_continue_moves_on_and_resuming_keeps_answers(client, lead_version) -> None:
+    _lead, version = lead_version
     url = page_url(version, "need")
-    response = client.post(url, data={"seen": seen_of(client.get(url).text), "action": "continue", "q__need_patient_need": "yes"})
+    response = client.post(
+        url, data={"seen": seen_of(client.get(url).text), "action": "continue", "q__need_patient_need": "yes"}
+    )
     assert response.location.endswith("/section/governance")
     assert re.search(r'value="yes"\s+checked', client.get(url).text)
 
 
-def test_a_conditional_question_appears_and_its_old_answer_never_leaks(client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_a_conditional_question_appears_and_its_old_answer_never_leaks(client, lead_version) -> None:
+    _lead, version = lead_version
     governance = page_url(version, "governance")
     assert "governance_shared_governance" not in client.get(governance).text
     role = page_url(version, "role")
@@ -112,39 +119,58 @@ def test_a_conditional_question_appears_and_its_old_answer_never_leaks(client, l
     assert "shared governance" not in client.get(f"/assessments/{version.assessment_id}/v/1/check").text.lower()
 
 
-def test_answer_changes_are_audited_with_old_and_new_values(client, lead_version) -> None:  # noqa: ANN001
+def test_answer_changes_are_audited_with_old_and_new_values(client, lead_version) -> None:
     lead, version = lead_version
     url = page_url(version, "need")
     client.post(url, data={"seen": seen_of(client.get(url).text), "action": "later", "q__need_patient_need": "no"})
     client.post(url, data={"seen": seen_of(client.get(url).text), "action": "later", "q__need_patient_need": "yes"})
-    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "answer_changed",
-                                                            AuditEvent.object_id == f"{version.id}:need_patient_need")).all()
+    events = db.session.scalars(
+        db.select(AuditEvent).where(
+            AuditEvent.action == "answer_changed", AuditEvent.object_id == f"{version.id}:need_patient_need"
+        )
+    ).all()
     assert [(e.detail["old"]["value"], e.detail["new"]["value"]) for e in events] == [(None, "no"), ("no", "yes")]
     assert all(e.actor_id == lead.id for e in events)
 
 
-def test_a_colleague_saving_first_is_shown_and_nothing_is_overwritten(app, client, lead_version, make: Factory) -> None:  # noqa: ANN001
-    lead, version = lead_version
+def test_a_colleague_saving_first_is_shown_and_nothing_is_overwritten(app, client, lead_version, make: Factory) -> None:
+    _lead, version = lead_version
     colleague = make.user("project_lead", organisation=version.assessment.organisation, name="Cleo Colleague")
     other = app.test_client()
     make.sign_in(other, colleague)
     url = page_url(version, "need")
     mine_seen = seen_of(client.get(url).text)
-    theirs = other.post(url, data={"seen": seen_of(other.get(url).text), "action": "later", "q__need_patient_need": "no"})
+    theirs = other.post(
+        url, data={"seen": seen_of(other.get(url).text), "action": "later", "q__need_patient_need": "no"}
+    )
     assert theirs.status_code == 302
-    mine = client.post(url, data={"seen": mine_seen, "action": "continue", "q__need_patient_need": "yes",
-                                  "note__need_patient_need": "my careful note"})
+    mine = client.post(
+        url,
+        data={
+            "seen": mine_seen,
+            "action": "continue",
+            "q__need_patient_need": "yes",
+            "note__need_patient_need": "my careful note",
+        },
+    )
     assert mine.status_code == 200
     assert "A colleague changed some answers" in mine.text and "Cleo Colleague" in mine.text
     assert "Their answer: No" in mine.text and "Your answer: Yes" in mine.text and "my careful note" in mine.text
     assert assessments.answers_of(version)["need_patient_need"] == "no"
-    resolved = client.post(url, data={"seen": seen_of(mine.text), "action": "continue", "q__need_patient_need": "yes",
-                                      "resolve__need_patient_need": "mine"})
+    resolved = client.post(
+        url,
+        data={
+            "seen": seen_of(mine.text),
+            "action": "continue",
+            "q__need_patient_need": "yes",
+            "resolve__need_patient_need": "mine",
+        },
+    )
     assert resolved.status_code == 302
     assert assessments.answers_of(version)["need_patient_need"] == "yes"
 
 
-def test_submit_freezes_a_digest_and_double_submission_changes_nothing(client, make: Factory) -> None:  # noqa: ANN001
+def test_submit_freezes_a_digest_and_double_submission_changes_nothing(client, make: Factory) -> None:
     lead = make.user()
     make.sign_in(client, lead)
     version = assessments.latest_version(make.assessment(lead, answers=best(questionnaire())))
@@ -163,7 +189,7 @@ def test_submit_freezes_a_digest_and_double_submission_changes_nothing(client, m
     assert len(submitted) == 1
 
 
-def test_editing_a_submitted_version_starts_one_new_draft_prefilled(client, make: Factory) -> None:  # noqa: ANN001
+def test_editing_a_submitted_version_starts_one_new_draft_prefilled(client, make: Factory) -> None:
     lead = make.user()
     make.sign_in(client, lead)
     assessment = make.assessment(lead, answers=best(questionnaire()))
@@ -180,13 +206,20 @@ def test_editing_a_submitted_version_starts_one_new_draft_prefilled(client, make
     assert client.get(f"{base}/check").status_code == 200
 
 
-def test_a_page_posted_after_the_session_expired_is_kept_for_after_sign_in(app, client, lead_version) -> None:  # noqa: ANN001
+def test_a_page_posted_after_the_session_expired_is_kept_for_after_sign_in(app, client, lead_version) -> None:
     lead, version = lead_version
     url = page_url(version, "need")
     seen = seen_of(client.get(url).text)
     expired = app.test_client()
-    response = expired.post(url, data={"seen": seen, "action": "continue", "q__need_patient_need": "partly",
-                                       "note__need_patient_need": "typed before the timeout"})
+    response = expired.post(
+        url,
+        data={
+            "seen": seen,
+            "action": "continue",
+            "q__need_patient_need": "partly",
+            "note__need_patient_need": "typed before the timeout",
+        },
+    )
     assert response.status_code == 302 and "/sign-in" in response.location
     assert db.session.scalar(db.select(Answer).where(Answer.question_id == "need_patient_need")) is None
     signed_in = expired.post(response.location, data={"email": lead.email, "password": PASSWORD})
@@ -212,11 +245,15 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
         ("big.pdf", PDF + b"\x00" * (10 * 1024 * 1024), "smaller than 10MB"),
     ],
 )
-def test_bad_uploads_are_refused_with_a_clear_message(client, lead_version, name: str, content: bytes, message: str) -> None:  # noqa: ANN001
-    lead, version = lead_version
-    response = client.post(f"/assessments/{version.assessment_id}/v/1/evidence",
-                           data={"question_id": "need_patient_need", "upload": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
+def test_bad_uploads_are_refused_with_a_clear_message(
+    client, lead_version, name: str, content: bytes, message: str
+) -> None:
+    _lead, version = lead_version
+    response = client.post(
+        f"/assessments/{version.assessment_id}/v/1/evidence",
+        data={"question_id": "need_patient_need", "upload": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code in (200, 413)
     assert message in response.text or (response.status_code == 413 and "too large" in response.text)
     assert db.session.scalar(db.select(Evidence)) is None
@@ -224,11 +261,13 @@ def test_bad_uploads_are_refused_with_a_clear_message(client, lead_version, name
     gc.collect()
 
 
-def test_good_uploads_are_stored_outside_the_web_root_and_served_to_the_team(app, client, lead_version) -> None:  # noqa: ANN001
-    lead, version = lead_version
-    response = client.post(f"/assessments/{version.assessment_id}/v/1/evidence",
-                           data={"question_id": "need_patient_need", "upload": (io.BytesIO(PDF), "needs analysis.pdf")},
-                           content_type="multipart/form-data")
+def test_good_uploads_are_stored_outside_the_web_root_and_served_to_the_team(app, client, lead_version) -> None:
+    _lead, version = lead_version
+    response = client.post(
+        f"/assessments/{version.assessment_id}/v/1/evidence",
+        data={"question_id": "need_patient_need", "upload": (io.BytesIO(PDF), "needs analysis.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     item = db.session.scalar(db.select(Evidence))
     assert (app.config["UPLOAD_FOLDER"] / item.stored_name).read_bytes() == PDF

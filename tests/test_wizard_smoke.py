@@ -7,20 +7,33 @@ from readiness.models import AssessmentVersion
 from tests.support.factory import Factory
 
 
-def test_lead_creates_answers_and_submits(client, make: Factory) -> None:  # noqa: ANN001
+def test_lead_creates_answers_and_submits(client, make: Factory) -> None:
     lead = make.user("project_lead")
     make.sign_in(client, lead)
-    response = client.post("/assessments/new", data={"title": "Band 4 assistant practitioner", "organisation_id": next(iter(lead.organisation_ids()))})
+    response = client.post(
+        "/assessments/new",
+        data={"title": "Band 4 assistant practitioner", "organisation_id": next(iter(lead.organisation_ids()))},
+    )
     assert response.status_code == 302
     role_page = response.location
     page = client.get(role_page)
     assert page.status_code == 200
     assert "How new is this role?" in page.text
     form = {
-        "q__role_title": "Band 4 assistant practitioner", "q__role_category": "new_to_me", "q__role_profile": "assistant_practitioner",
-        "q__band": "band_4", "q__setting": "community", "q__across_organisations": "yes", "q__trainee_posts": "no",
-        "q__funding_source": "fixed_term", "q__posts": "3", "q__planned_start[day]": "1", "q__planned_start[month]": "4",
-        "q__planned_start[year]": "2027", "action": "continue", "seen": "{}",
+        "q__role_title": "Band 4 assistant practitioner",
+        "q__role_category": "new_to_me",
+        "q__role_profile": "assistant_practitioner",
+        "q__band": "band_4",
+        "q__setting": "community",
+        "q__across_organisations": "yes",
+        "q__trainee_posts": "no",
+        "q__funding_source": "fixed_term",
+        "q__posts": "3",
+        "q__planned_start[day]": "1",
+        "q__planned_start[month]": "4",
+        "q__planned_start[year]": "2027",
+        "action": "continue",
+        "seen": "{}",
     }
     response = client.post(role_page, data=form)
     assert response.status_code == 302, response.text[:2000]

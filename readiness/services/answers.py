@@ -40,9 +40,7 @@ class Conflict:
 
 def saved_rows(version_id: int) -> dict[str, Answer]:
     """Return the agreed answers of a version by question id, in one query."""
-    rows = db.session.scalars(
-        db.select(Answer).where(Answer.version_id == version_id, Answer.respondent_id.is_(None))
-    )
+    rows = db.session.scalars(db.select(Answer).where(Answer.version_id == version_id, Answer.respondent_id.is_(None)))
     return {row.question_id: row for row in rows}
 
 
@@ -94,7 +92,13 @@ def _conflicts(
         if qid in skip or current == seen.get(qid, 0) or Entry.of(row) == mine:
             continue
         found.append(
-            Conflict(qid, mine, Entry.of(row), row.updated_by.name if row and row.updated_by else "someone", row.updated_at if row else None)
+            Conflict(
+                qid,
+                mine,
+                Entry.of(row),
+                row.updated_by.name if row and row.updated_by else "someone",
+                row.updated_at if row else None,
+            )
         )
     return found
 
@@ -105,8 +109,14 @@ def _write(version: AssessmentVersion, row: Answer | None, qid: str, entry: Entr
     if row is None:
         db.session.add(
             Answer(
-                version_id=version.id, question_id=qid, value=entry.value, note=entry.note,
-                evidence_url=entry.link, revision=1, updated_at=now, updated_by_id=user.id,
+                version_id=version.id,
+                question_id=qid,
+                value=entry.value,
+                note=entry.note,
+                evidence_url=entry.link,
+                revision=1,
+                updated_at=now,
+                updated_by_id=user.id,
             )
         )
         db.session.flush()
@@ -114,16 +124,26 @@ def _write(version: AssessmentVersion, row: Answer | None, qid: str, entry: Entr
         result = db.session.execute(
             update(Answer)
             .where(Answer.id == row.id, Answer.revision == row.revision)
-            .values(value=entry.value, note=entry.note, evidence_url=entry.link,
-                    revision=Answer.revision + 1, updated_at=now, updated_by_id=user.id)
+            .values(
+                value=entry.value,
+                note=entry.note,
+                evidence_url=entry.link,
+                revision=Answer.revision + 1,
+                updated_at=now,
+                updated_by_id=user.id,
+            )
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             raise _LostRace
     audit.record(
-        "answer_changed", "answer", f"{version.id}:{qid}",
-        organisation_id=version.assessment.organisation_id, assessment_id=version.assessment_id,
-        version=version.number, question=qid,
+        "answer_changed",
+        "answer",
+        f"{version.id}:{qid}",
+        organisation_id=version.assessment.organisation_id,
+        assessment_id=version.assessment_id,
+        version=version.number,
+        question=qid,
         old={"value": old.value, "note": old.note, "link": old.link},
         new={"value": entry.value, "note": entry.note, "link": entry.link},
     )

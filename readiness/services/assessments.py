@@ -79,8 +79,15 @@ def create(user: User, organisation_id: int, title: str, questionnaire: Question
     db.session.add(version)
     db.session.flush()
     db.session.add(Answer(version_id=version.id, question_id="role_title", value=title, updated_by_id=user.id))
-    audit.record("assessment_created", "assessment", assessment.id, organisation_id=organisation_id,
-                 assessment_id=assessment.id, title=title, questionnaire_version=questionnaire.version)
+    audit.record(
+        "assessment_created",
+        "assessment",
+        assessment.id,
+        organisation_id=organisation_id,
+        assessment_id=assessment.id,
+        title=title,
+        questionnaire_version=questionnaire.version,
+    )
     db.session.commit()
     return assessment
 
@@ -161,15 +168,27 @@ def submit(version: AssessmentVersion, user: User) -> bool:
         db.update(AssessmentVersion)
         .where(AssessmentVersion.id == version.id)
         .values(
-            state="submitted", submitted_at=now, submitted_by_id=user.id, snapshot=text,
-            digest=snapshot.digest(text), verdict=result.verdict,
-            role_profile=result.answers.get("role_profile"), band=result.answers.get("band"),
+            state="submitted",
+            submitted_at=now,
+            submitted_by_id=user.id,
+            snapshot=text,
+            digest=snapshot.digest(text),
+            verdict=result.verdict,
+            role_profile=result.answers.get("role_profile"),
+            band=result.answers.get("band"),
             stage_scores={stage.id: {"score": stage.score, "rag": stage.rag} for stage in result.stages},
         )
         .execution_options(synchronize_session=False)
     )
-    audit.record("version_submitted", "assessment_version", version.id, organisation_id=assessment.organisation_id,
-                 assessment_id=assessment.id, version=version.number, digest=snapshot.digest(text))
+    audit.record(
+        "version_submitted",
+        "assessment_version",
+        version.id,
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+        version=version.number,
+        digest=snapshot.digest(text),
+    )
     db.session.commit()
     db.session.refresh(version)
     return True
@@ -182,8 +201,10 @@ def start_new_version(assessment: Assessment, from_number: int, user: User) -> A
         return latest
     source_rows = saved_rows(latest.id)
     draft = AssessmentVersion(
-        assessment_id=assessment.id, number=latest.number + 1,
-        questionnaire_version=latest.questionnaire_version, created_by_id=user.id,
+        assessment_id=assessment.id,
+        number=latest.number + 1,
+        questionnaire_version=latest.questionnaire_version,
+        created_by_id=user.id,
     )
     try:
         db.session.add(draft)
@@ -193,14 +214,38 @@ def start_new_version(assessment: Assessment, from_number: int, user: User) -> A
         db.session.refresh(assessment)
         return latest_version(assessment)
     for qid, row in source_rows.items():
-        db.session.add(Answer(version_id=draft.id, question_id=qid, value=row.value, note=row.note,
-                              evidence_url=row.evidence_url, updated_by_id=user.id))
+        db.session.add(
+            Answer(
+                version_id=draft.id,
+                question_id=qid,
+                value=row.value,
+                note=row.note,
+                evidence_url=row.evidence_url,
+                updated_by_id=user.id,
+            )
+        )
     for item in db.session.scalars(db.select(Evidence).where(Evidence.version_id == latest.id)):
-        db.session.add(Evidence(version_id=draft.id, question_id=item.question_id, original_name=item.original_name,
-                                stored_name=item.stored_name,
-                                content_type=item.content_type, size=item.size, sha256=item.sha256,
-                                uploaded_by_id=item.uploaded_by_id, uploaded_at=item.uploaded_at))
-    audit.record("version_started", "assessment_version", draft.id, organisation_id=assessment.organisation_id,
-                 assessment_id=assessment.id, version=draft.number, from_version=latest.number)
+        db.session.add(
+            Evidence(
+                version_id=draft.id,
+                question_id=item.question_id,
+                original_name=item.original_name,
+                stored_name=item.stored_name,
+                content_type=item.content_type,
+                size=item.size,
+                sha256=item.sha256,
+                uploaded_by_id=item.uploaded_by_id,
+                uploaded_at=item.uploaded_at,
+            )
+        )
+    audit.record(
+        "version_started",
+        "assessment_version",
+        draft.id,
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+        version=draft.number,
+        from_version=latest.number,
+    )
     db.session.commit()
     return draft

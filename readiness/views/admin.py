@@ -41,7 +41,9 @@ def new_organisation() -> str | Response:
             organisation = Organisation(name=name, kind=form.kind.data)
             db.session.add(organisation)
             db.session.flush()
-            audit.record("organisation_created", "organisation", organisation.id, organisation_id=organisation.id, name=name)
+            audit.record(
+                "organisation_created", "organisation", organisation.id, organisation_id=organisation.id, name=name
+            )
             db.session.commit()
             flash(f"{name} added.")
             return redirect(url_for("admin.index"))
@@ -65,7 +67,12 @@ def new_user() -> str | Response:
             db.session.flush()
             db.session.add(Membership(user_id=user.id, organisation_id=form.organisation_id.data, role=form.role.data))
             audit.record(
-                "user_created", "user", user.id, organisation_id=form.organisation_id.data, email=email, role=form.role.data
+                "user_created",
+                "user",
+                user.id,
+                organisation_id=form.organisation_id.data,
+                email=email,
+                role=form.role.data,
             )
             db.session.commit()
             flash(f"Account created for {user.name}.")

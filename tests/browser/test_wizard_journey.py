@@ -11,7 +11,13 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
 from tests.support.factory import PASSWORD
 
-STAGES = ["Understand the need", "Governance and scope", "Stakeholders and culture", "Training and support", "Monitor and evaluate"]
+STAGES = [
+    "Understand the need",
+    "Governance and scope",
+    "Stakeholders and culture",
+    "Training and support",
+    "Monitor and evaluate",
+]
 
 
 def answer_every_scale_question_yes(page: Any) -> None:
@@ -110,8 +116,12 @@ def test_a_lead_completes_uploads_resumes_and_submits(page: Any, live_server: Li
 
 
 def _stage_id(title: str) -> str:
-    return {"Governance and scope": "governance", "Stakeholders and culture": "stakeholders",
-            "Training and support": "training", "Monitor and evaluate": "evaluation"}[title]
+    return {
+        "Governance and scope": "governance",
+        "Stakeholders and culture": "stakeholders",
+        "Training and support": "training",
+        "Monitor and evaluate": "evaluation",
+    }[title]
 
 
 def test_the_wizard_works_by_keyboard_alone(page: Any, live_server: LiveServer) -> None:

@@ -49,9 +49,12 @@ def drop_database(url: str, database_url: str) -> None:
 
 def truncate_all(database_url: str) -> None:
     with psycopg.connect(_plain(database_url), autocommit=True) as connection:
-        tables = [row[0] for row in connection.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )]
+        tables = [
+            row[0]
+            for row in connection.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+        ]
         if tables:
             connection.execute(
                 sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(sql.SQL(", ").join(map(sql.Identifier, tables)))
@@ -65,8 +68,12 @@ def migrate(database_url: str, instance: Path) -> None:
     from readiness import create_app
 
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance, "AUTO_UPGRADE_DATABASE": "never",
-         "SECRET_KEY": "migration-only-secret-key-for-tests"}
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance,
+            "AUTO_UPGRADE_DATABASE": "never",
+            "SECRET_KEY": "migration-only-secret-key-for-tests",
+        }
     )
     with app.app_context():
         upgrade()

@@ -13,7 +13,7 @@ from readiness.services import assessments
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire
 
-PASSWORD = "a-long-test-password"  # noqa: S105
+PASSWORD = "a-long-test-password"
 
 
 class Factory:
@@ -28,7 +28,9 @@ class Factory:
         db.session.commit()
         return organisation
 
-    def user(self, role: str = "project_lead", organisation: Organisation | None = None, name: str | None = None) -> User:
+    def user(
+        self, role: str = "project_lead", organisation: Organisation | None = None, name: str | None = None
+    ) -> User:
         self.count += 1
         organisation = organisation or self.organisation()
         user = User(email=f"user{self.count}@example.nhs.uk", name=name or f"Person {self.count}")
@@ -39,7 +41,9 @@ class Factory:
         db.session.commit()
         return user
 
-    def assessment(self, lead: User, title: str = "Band 4 assistant practitioner", answers: dict[str, Any] | None = None):  # noqa: ANN201
+    def assessment(
+        self, lead: User, title: str = "Band 4 assistant practitioner", answers: dict[str, Any] | None = None
+    ):
         organisation_id = next(iter(lead.organisation_ids("project_lead")))
         assessment = assessments.create(lead, organisation_id, title, questionnaire())
         if answers:

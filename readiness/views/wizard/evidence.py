@@ -22,7 +22,10 @@ from readiness.views.wizard.pages import version_of
 
 
 class EvidenceForm(FlaskForm):
-    question_id = SelectField("Which answer does this evidence support?", validators=[InputRequired("Select the answer this evidence supports")])
+    question_id = SelectField(
+        "Which answer does this evidence support?",
+        validators=[InputRequired("Select the answer this evidence supports")],
+    )
     upload = FileField("Upload a file")
 
 
@@ -40,19 +43,42 @@ def evidence(assessment_id: int, number: int) -> str | Response:
     if form.validate_on_submit():
         stored = _store(form)
         if stored is not None:
-            item = Evidence(version_id=version.id, question_id=form.question_id.data, original_name=stored.original_name,
-                            stored_name=stored.stored_name, content_type=stored.content_type, size=stored.size,
-                            sha256=stored.sha256, uploaded_by_id=current_user.id)
+            item = Evidence(
+                version_id=version.id,
+                question_id=form.question_id.data,
+                original_name=stored.original_name,
+                stored_name=stored.stored_name,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                uploaded_by_id=current_user.id,
+            )
             db.session.add(item)
             db.session.flush()
-            audit.record("evidence_uploaded", "evidence", item.id, organisation_id=assessment.organisation_id,
-                         assessment_id=assessment.id, question=item.question_id, name=item.original_name, sha256=item.sha256)
+            audit.record(
+                "evidence_uploaded",
+                "evidence",
+                item.id,
+                organisation_id=assessment.organisation_id,
+                assessment_id=assessment.id,
+                question=item.question_id,
+                name=item.original_name,
+                sha256=item.sha256,
+            )
             db.session.commit()
             flash(f"{stored.original_name} uploaded.")
             return redirect(url_for("wizard.evidence", assessment_id=assessment.id, number=number))
-    items = db.session.scalars(db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)).all()
-    return render_template("wizard/evidence.html", assessment=assessment, version=version, form=form, items=items,
-                           questions={q.id: q for q in questions})
+    items = db.session.scalars(
+        db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)
+    ).all()
+    return render_template(
+        "wizard/evidence.html",
+        assessment=assessment,
+        version=version,
+        form=form,
+        items=items,
+        questions={q.id: q for q in questions},
+    )
 
 
 def _store(form: EvidenceForm) -> StoredFile | None:

@@ -14,9 +14,9 @@ from wtforms.validators import InputRequired, Length
 
 from readiness.extensions import db
 from readiness.models import Assessment, AssessmentVersion, Evidence, Organisation
-from readiness.questionnaire import Questionnaire
 from readiness.permissions import assessment_or_404, can_edit
 from readiness.question_forms import build_section_form, initial_data
+from readiness.questionnaire import Questionnaire
 from readiness.scoring import score
 from readiness.services import assessments, pending
 from readiness.services.answers import Entry, save, saved_rows
@@ -27,7 +27,10 @@ from readiness.views.wizard import bp
 class NewAssessmentForm(FlaskForm):
     title = StringField(
         "What is the title of the role?",
-        validators=[InputRequired("Enter the title of the role"), Length(max=200, message="Title must be 200 characters or fewer")],
+        validators=[
+            InputRequired("Enter the title of the role"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
     )
     organisation_id = SelectField("Organisation", coerce=int, validate_choice=True)
 
@@ -37,7 +40,9 @@ def dashboard() -> str:
     rows = assessments.visible_assessments(current_user)
     progress = assessments.progress_of([version for _, version in rows])
     return render_template(
-        "wizard/dashboard.html", rows=rows, progress=progress,
+        "wizard/dashboard.html",
+        rows=rows,
+        progress=progress,
         can_start=bool(current_user.organisation_ids("project_lead")),
     )
 
@@ -48,10 +53,14 @@ def new() -> str | Response:
     if not organisation_ids:
         abort(403)
     form = NewAssessmentForm()
-    organisations = db.session.scalars(db.select(Organisation).where(Organisation.id.in_(organisation_ids)).order_by(Organisation.name))
+    organisations = db.session.scalars(
+        db.select(Organisation).where(Organisation.id.in_(organisation_ids)).order_by(Organisation.name)
+    )
     form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
     if form.validate_on_submit():
-        assessment = assessments.create(current_user, form.organisation_id.data, form.title.data.strip(), current_questionnaire())
+        assessment = assessments.create(
+            current_user, form.organisation_id.data, form.title.data.strip(), current_questionnaire()
+        )
         return redirect(url_for("wizard.section", assessment_id=assessment.id, number=1, section_id="role"))
     return render_template("wizard/new.html", form=form)
 
@@ -74,7 +83,11 @@ def task_list(assessment_id: int, number: int) -> str | Response:
     result = score(questionnaire, answers)
     statuses = assessments.section_statuses(questionnaire, answers, result)
     return render_template(
-        "wizard/task_list.html", assessment=assessment, version=version, statuses=statuses, result=result,
+        "wizard/task_list.html",
+        assessment=assessment,
+        version=version,
+        statuses=statuses,
+        result=result,
         can_edit=can_edit(current_user, assessment),
     )
 
@@ -93,7 +106,9 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
     effective = questionnaire.applicable({qid: row.value for qid, row in rows.items()})
     questions = [q for q in questionnaire.section(section_id).questions if q.id in effective]
     resolving = [key.removeprefix("resolve__") for key in request.form if key.startswith("resolve__")]
-    form_class = build_section_form(questionnaire, questions, required=request.form.get("action") == "continue", conflicts=resolving)
+    form_class = build_section_form(
+        questionnaire, questions, required=request.form.get("action") == "continue", conflicts=resolving
+    )
     restored = pending.take(request.args.get("resume"), request.path)
     seen = json.dumps({q.id: rows[q.id].revision if q.id in rows else 0 for q in questions})
     if restored is not None:
@@ -101,24 +116,37 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
         form.seen.data = restored.get("seen", seen)
         flash("You were signed out before your answers were saved. Check them, then save.")
     else:
-        form = form_class(data=initial_data(questions, {qid: Entry.of(row) for qid, row in rows.items()}) | {"seen": seen})
+        form = form_class(
+            data=initial_data(questions, {qid: Entry.of(row) for qid, row in rows.items()}) | {"seen": seen}
+        )
     conflicts = []
     if request.method == "POST" and form.validate_on_submit():
         conflicts = save(version, form.entries(), form.seen_revisions(), current_user, form.keep_theirs())
         if not conflicts:
             return _after_save(version, questionnaire, section_id, [q.id for q in questions])
-        form = build_section_form(questionnaire, questions, required=False, conflicts=[c.question_id for c in conflicts])(formdata=request.form)
+        form = build_section_form(
+            questionnaire, questions, required=False, conflicts=[c.question_id for c in conflicts]
+        )(formdata=request.form)
         fresh = saved_rows(version.id)
         form.seen.data = json.dumps({q.id: fresh[q.id].revision if q.id in fresh else 0 for q in questions})
-    evidence = db.session.scalars(db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)).all()
+    evidence = db.session.scalars(
+        db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)
+    ).all()
     return render_template(
-        "wizard/section.html", assessment=assessment, version=version, questionnaire=questionnaire,
-        section=questionnaire.section(section_id), form=form, conflicts={c.question_id: c for c in conflicts},
+        "wizard/section.html",
+        assessment=assessment,
+        version=version,
+        questionnaire=questionnaire,
+        section=questionnaire.section(section_id),
+        form=form,
+        conflicts={c.question_id: c for c in conflicts},
         evidence=evidence,
     )
 
 
-def _after_save(version: AssessmentVersion, questionnaire: Questionnaire, section_id: str, shown: list[str]) -> Response:
+def _after_save(
+    version: AssessmentVersion, questionnaire: Questionnaire, section_id: str, shown: list[str]
+) -> Response:
     version.last_section = section_id
     db.session.commit()
     effective = questionnaire.applicable(assessments.answers_of(version))
@@ -133,7 +161,9 @@ def _after_save(version: AssessmentVersion, questionnaire: Questionnaire, sectio
     ids = [s.id for s in questionnaire.sections]
     following = ids[ids.index(section_id) + 1] if section_id != ids[-1] else None
     if following:
-        return redirect(url_for("wizard.section", assessment_id=version.assessment_id, number=version.number, section_id=following))
+        return redirect(
+            url_for("wizard.section", assessment_id=version.assessment_id, number=version.number, section_id=following)
+        )
     return redirect(url_for("wizard.check", assessment_id=version.assessment_id, number=version.number))
 
 

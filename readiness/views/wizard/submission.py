@@ -21,8 +21,13 @@ def check(assessment_id: int, number: int) -> str:
     questionnaire = assessments.questionnaire_of(version)
     result = score(questionnaire, assessments.answers_of(version))
     return render_template(
-        "wizard/check.html", assessment=assessment, version=version, questionnaire=questionnaire,
-        result=result, form=ConfirmForm(), can_edit=can_edit(current_user, assessment) and version.is_draft,
+        "wizard/check.html",
+        assessment=assessment,
+        version=version,
+        questionnaire=questionnaire,
+        result=result,
+        form=ConfirmForm(),
+        can_edit=can_edit(current_user, assessment) and version.is_draft,
     )
 
 
@@ -45,7 +50,11 @@ def submitted(assessment_id: int, number: int) -> str | Response:
         return redirect(url_for("wizard.task_list", assessment_id=assessment.id, number=number))
     latest = assessments.latest_version(assessment)
     return render_template(
-        "wizard/submitted.html", assessment=assessment, version=version, latest=latest, form=ConfirmForm(),
+        "wizard/submitted.html",
+        assessment=assessment,
+        version=version,
+        latest=latest,
+        form=ConfirmForm(),
         can_edit=can_edit(current_user, assessment),
     )
 

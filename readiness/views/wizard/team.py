@@ -26,14 +26,28 @@ def editors(assessment_id: int) -> str | Response:
     assessment = assessment_or_404(assessment_id, edit=True)
     current = {editor.user_id for editor in assessment.editors}
     colleagues = db.session.scalars(
-        db.select(User).join(Membership).where(Membership.organisation_id == assessment.organisation_id).distinct().order_by(User.name)
+        db.select(User)
+        .join(Membership)
+        .where(Membership.organisation_id == assessment.organisation_id)
+        .distinct()
+        .order_by(User.name)
     ).all()
     form = EditorForm()
-    form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.email})") for u in colleagues if u.id not in current and u.id != current_user.id]
+    form.user_id.choices = [
+        SelectChoice(u.id, f"{u.name} ({u.email})")
+        for u in colleagues
+        if u.id not in current and u.id != current_user.id
+    ]
     if form.validate_on_submit():
         db.session.add(AssessmentEditor(assessment_id=assessment.id, user_id=form.user_id.data))
-        audit.record("editor_added", "assessment", assessment.id, organisation_id=assessment.organisation_id,
-                     assessment_id=assessment.id, editor=form.user_id.data)
+        audit.record(
+            "editor_added",
+            "assessment",
+            assessment.id,
+            organisation_id=assessment.organisation_id,
+            assessment_id=assessment.id,
+            editor=form.user_id.data,
+        )
         db.session.commit()
         flash("Colleague added. They can now edit this assessment.")
         return redirect(url_for("wizard.editors", assessment_id=assessment.id))
