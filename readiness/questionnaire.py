@@ -126,6 +126,10 @@ class Questionnaire:
         Questions are visited in dependency order, so a question hidden by an earlier answer
         hides every question that depends on it, and answers on abandoned branches are ignored.
         """
+        return self.applicable_and_answered(answers)[0]
+
+    def applicable_and_answered(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return the applicable answers (None where unanswered) and, separately, only those answered."""
         effective: dict[str, Any] = {}
         answered: dict[str, Any] = {}
         chosen = answers.get(ROLE_PROFILE_QUESTION)
@@ -136,7 +140,7 @@ class Questionnaire:
                 effective[qid] = value
                 if value is not None and value != "" and value != []:
                     answered[qid] = value
-        return effective
+        return effective, answered
 
     @cached_property
     def _visit_order(self) -> dict[str | None, tuple[tuple[str, Predicate | None], ...]]:

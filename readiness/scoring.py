@@ -73,8 +73,7 @@ class ScoreResult:
 def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> ScoreResult:
     """Score checked answers; the same questionnaire and answers always give the same result."""
     plan = _compiled(questionnaire)
-    effective = questionnaire.applicable(answers)
-    answered = {qid: value for qid, value in effective.items() if value is not None and value != "" and value != []}
+    effective, answered = questionnaire.applicable_and_answered(answers)
     profile = answered.get("role_profile")
     stages = tuple(_stage_score(questionnaire, stage, effective) for stage in plan.stages_for(profile))
     # Rules come ordered by severity and actions by priority already, so nothing is sorted here.
@@ -108,7 +107,7 @@ class _Compiled:
     triggers: Mapping[str | None, tuple[tuple[Rule, Predicate], ...]]  # most severe first
     risks: Mapping[str | None, tuple[Risk, ...]]  # most severe first
     actions: Mapping[str | None, tuple[Action, ...]]  # in the plan's order
-    unknowable: Mapping[str | None, tuple[tuple[str, str, str, frozenset[str]], ...]]  # (id, section, text, unsure)
+    unknowable: Mapping[str | None, tuple[tuple[str, Unknown, Mapping[str, Unknown]], ...]]  # id, if blank, if unsure
 
     def stages_for(self, profile: str | None) -> tuple[_Stage, ...]:
         return self.stages.get(profile, self.stages[None])
@@ -122,7 +121,7 @@ class _Compiled:
     def actions_for(self, profile: str | None) -> tuple[Action, ...]:
         return self.actions.get(profile, self.actions[None])
 
-    def unknowable_for(self, profile: str | None) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
+    def unknowable_for(self, profile: str | None) -> tuple[tuple[str, Unknown, Mapping[str, Unknown]], ...]:
         return self.unknowable.get(profile, self.unknowable[None])
 
 
@@ -182,20 +181,26 @@ def _stages(questionnaire: Questionnaire, profile: str | None) -> tuple[_Stage, 
     return tuple(stages)
 
 
-def _unknowable(questionnaire: Questionnaire, profile: str | None) -> tuple[tuple[str, str, str, frozenset[str]], ...]:
-    return tuple(
-        (
-            question.id,
-            section.id,
-            question.text,
-            frozenset(value for value, points in questionnaire.option_scores[question.id].items() if points is None)
-            if question.kind == "scale"
-            else frozenset(),
-        )
-        for section in questionnaire.sections
-        for question in section.questions
-        if _belongs(question, profile)
-    )
+def _unknowable(
+    questionnaire: Questionnaire, profile: str | None
+) -> tuple[tuple[str, Unknown, Mapping[str, Unknown]], ...]:
+    """For each question, the Unknown to report if it is left blank, and if answered "not sure"."""
+    found = []
+    for section in questionnaire.sections:
+        for question in section.questions:
+            if not _belongs(question, profile):
+                continue
+            unsure = [value for value, points in questionnaire.option_scores[question.id].items() if points is None]
+            found.append(
+                (
+                    question.id,
+                    Unknown(question.id, section.id, question.text, None),
+                    {value: Unknown(question.id, section.id, question.text, value) for value in unsure}
+                    if question.kind == "scale"
+                    else {},
+                )
+            )
+    return tuple(found)
 
 
 def rag_for(questionnaire: Questionnaire, value: float) -> str:
@@ -245,14 +250,14 @@ def _verdict(stages: tuple[StageScore, ...], risks: tuple[Risk, ...]) -> str:
 
 
 def _unknowns(
-    unknowable: tuple[tuple[str, str, str, frozenset[str]], ...], effective: Mapping[str, Any]
+    unknowable: tuple[tuple[str, Unknown, Mapping[str, Unknown]], ...], effective: Mapping[str, Any]
 ) -> Iterator[Unknown]:
     """Yield applicable questions left unanswered or answered "not sure", in the wizard's order."""
-    for question_id, section, text, unsure in unknowable:
+    for question_id, blank, unsure in unknowable:
         if question_id not in effective:
             continue
         value = effective[question_id]
         if value is None or value == "" or value == []:
-            yield Unknown(question_id, section, text, None)
-        elif value in unsure:
-            yield Unknown(question_id, section, text, value)
+            yield blank
+        elif unsure and value in unsure:
+            yield unsure[value]
