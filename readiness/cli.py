@@ -19,7 +19,7 @@ from readiness.services.catalogue import questionnaire as current_questionnaire
 
 
 def init_app(app: Flask) -> None:
-    for command in (questions, score_command, validate, create_user, demo):
+    for command in (questions, score_command, validate, create_user, demo, export_command, import_command):
         app.cli.add_command(command)
 
 
@@ -93,6 +93,35 @@ def validate() -> None:
             f"Version {version}: {len(questionnaire.questions)} questions, {len(questionnaire.rules)} rules, "
             f"{len(questionnaire.examples)} examples, {len(questionnaire.roles)} role profiles: valid"
         )
+
+
+@click.command("export")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--with-passwords", is_flag=True, help="Include password hashes (otherwise people set new passwords).")
+@with_appcontext
+def export_command(target: Path, with_passwords: bool) -> None:
+    """Write every organisation, user, assessment, answer, evidence file and audit event to TARGET (.zip)."""
+    from readiness.extensions import db
+    from readiness.portability import export
+
+    counts = export(db.session, current_app.config["UPLOAD_FOLDER"], target, with_passwords=with_passwords)
+    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {target}.")
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(source: Path) -> None:
+    """Load an export into this instance's empty database."""
+    from readiness.extensions import db
+    from readiness.portability import ImportRefused, import_archive
+
+    try:
+        counts = import_archive(db.session, current_app.config["UPLOAD_FOLDER"], source)
+    except ImportRefused as error:
+        db.session.rollback()
+        fail(str(error))
+    click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables from {source}.")
 
 
 from readiness.cli_accounts import create_user, demo  # noqa: E402
