@@ -1,0 +1,109 @@
+"""Hostile input: arbitrary form posts and JSON never cause a 500, and a refused page changes nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from readiness.extensions import db
+from readiness.models import Answer
+from readiness.services import assessments
+from readiness.services.catalogue import questionnaire
+from tests.support.answers import best
+from tests.support.factory import Factory
+
+NASTY = st.one_of(
+    st.text(max_size=200),
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            '=HYPERLINK("http://x")',
+            "\x00",
+            "'; DROP TABLE answer; --",
+            "yes",
+            "no",
+            "not_sure",
+            "9" * 400,
+            "-1",
+            "1e309",
+            "NaN",
+            "../../etc/passwd",
+            "\u202e\u0000",
+        ]
+    ),
+    st.integers(min_value=5000, max_value=6000).map(lambda n: "\u00e9<" * n),
+)
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+
+@pytest.fixture
+def signed_in(client, make: Factory):
+    lead = make.user()
+    make.sign_in(client, lead)
+    version = assessments.latest_version(make.assessment(lead, answers=best(questionnaire())))
+    return client, version
+
+
+def field_names(client, url: str) -> list[str]:
+    return sorted(set(re.findall(r'name="([^"]+)"', client.get(url).text)) - {"csrf_token"})
+
+
+@pytest.mark.parametrize("section", ["role", "need", "governance", "stakeholders", "training", "evaluation"])
+def test_arbitrary_posts_to_question_pages_never_fail_or_change_saved_answers_when_refused(
+    signed_in, section: str
+) -> None:
+    client, version = signed_in
+    url = f"/assessments/{version.assessment_id}/v/1/section/{section}"
+    names = field_names(client, url)
+
+    @SETTINGS
+    @given(
+        st.dictionaries(st.sampled_from(names + ["unexpected", "seen"]), NASTY, max_size=12),
+        st.sampled_from(["continue", "later", "x"]),
+    )
+    def post(fields: dict[str, str], action: str) -> None:
+        before = {a.question_id: (a.value, a.note, a.evidence_url) for a in db.session.scalars(db.select(Answer))}
+        response = client.post(url, data=fields | {"action": action})
+        assert response.status_code < 500, response.text[:500]
+        db.session.expire_all()
+        if response.status_code != 302:
+            after = {a.question_id: (a.value, a.note, a.evidence_url) for a in db.session.scalars(db.select(Answer))}
+            assert after == before
+        assert "<script>alert(1)</script>" not in response.text
+
+    post()
+
+
+@SETTINGS
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=30),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=20), children, max_size=4),
+        max_leaves=12,
+    )
+)
+def test_any_json_given_to_score_exits_0_or_2_never_a_traceback(runner, data: Any) -> None:
+    for payload in (data, {"answers": data}):
+        result = runner.invoke(args=["score", "-"], input=json.dumps(payload))
+        assert result.exit_code in (0, 2), result.output
+        assert "Traceback" not in result.output
+
+
+@SETTINGS
+@given(
+    st.dictionaries(
+        st.sampled_from(["need_patient_need", "posts", "planned_start", "role_profile", "evaluation_measures", "x"]),
+        NASTY | st.integers() | st.floats() | st.lists(st.text(max_size=10)),
+        max_size=6,
+    )
+)
+def test_any_answer_values_given_to_score_exit_0_or_2(runner, answers: dict[str, Any]) -> None:
+    result = runner.invoke(args=["score", "-"], input=json.dumps({"answers": answers}, allow_nan=True))
+    assert result.exit_code in (0, 2), result.output
