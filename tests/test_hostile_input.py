@@ -65,7 +65,7 @@ def test_arbitrary_posts_to_question_pages_never_fail_or_change_saved_answers_wh
 
     @SETTINGS
     @given(
-        st.dictionaries(st.sampled_from(names + ["unexpected", "seen"]), NASTY, max_size=12),
+        st.dictionaries(st.sampled_from([*names, "unexpected", "seen"]), NASTY, max_size=12),
         st.sampled_from(["continue", "later", "x"]),
     )
     def post(fields: dict[str, str], action: str) -> None:
