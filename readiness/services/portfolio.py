@@ -103,6 +103,7 @@ class Portfolio:
     summary: Summary
     page: int
     pages: int
+    heat: list[HeatRow]
     filters: Filters = field(repr=False)
 
 
@@ -161,14 +162,14 @@ def _order(filters: Filters) -> list[Any]:
 
 
 def page_of(organisation_ids: set[int], filters: Filters) -> Portfolio:
-    """One page of bids and the summary of every filtered bid, in two queries."""
-    summary = summarise(organisation_ids, filters)
+    """One page of bids, with the summary and heatmap of every filtered bid, in two queries."""
+    summary, heat = overview(organisation_ids, filters)
     pages = max(1, -(-summary.total // PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
     rows = db.session.execute(
         _bid_select(organisation_ids, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    return Portfolio([_bid(row) for row in rows], summary, page, pages, filters)
+    return Portfolio([_bid(row) for row in rows], summary, page, pages, heat, filters)
 
 
 def all_bids(organisation_ids: set[int], filters: Filters) -> list[Bid]:
@@ -199,36 +200,43 @@ def _bid(row: Any) -> Bid:
     return Bid(*row[:9], row[9] or {}, *row[10:])
 
 
-def summarise(organisation_ids: set[int], filters: Filters) -> Summary:
-    """Count filtered bids by verdict and by stage rating, with mean stage scores, in one query."""
-    columns: list[Any] = [func.count(), func.count(func.distinct(Assessment.organisation_id))]
+def overview(organisation_ids: set[int], filters: Filters) -> tuple[Summary, list[HeatRow]]:
+    """Summarise the filtered bids and their heatmap from one grouped query (one row per organisation)."""
+    columns: list[Any] = [Organisation.name, func.count()]
     columns += [func.sum(case((AV.verdict == verdict, 1), else_=0)) for verdict in VERDICTS]
     for stage in STAGES:
         columns += [func.sum(case((rag_of(stage) == rag, 1), else_=0)) for rag in RAGS]
-        columns.append(func.avg(score_of(stage)))
-    row = db.session.execute(_joined(db.select(*columns)).where(*conditions(organisation_ids, filters))).one()
-    total, organisations, *rest = row
-    verdicts = {verdict: int(rest[i] or 0) for i, verdict in enumerate(VERDICTS)}
-    stages = []
+        columns += [func.sum(score_of(stage)), func.count(score_of(stage))]
+    rows = db.session.execute(
+        _joined(db.select(*columns)).where(*conditions(organisation_ids, filters))
+        .group_by(Organisation.id, Organisation.name)
+    ).all()
+    width = len(VERDICTS)
+    verdicts = {verdict: sum(int(row[2 + i] or 0) for row in rows) for i, verdict in enumerate(VERDICTS)}
+    stages, heat_scores = [], []
     for i, stage in enumerate(STAGES):
-        red, amber, green, mean = rest[len(VERDICTS) + 4 * i: len(VERDICTS) + 4 * i + 4]
-        stages.append(StageSummary(stage, int(red or 0), int(amber or 0), int(green or 0), _rounded(mean)))
-    return Summary(int(total), int(organisations), verdicts, tuple(stages))
+        at = 2 + width + 5 * i
+        red, amber, green, total, scored = (sum(float(row[at + k] or 0) for row in rows) for k in range(5))
+        stages.append(StageSummary(stage, int(red), int(amber), int(green), _mean(total, scored)))
+        heat_scores.append([_mean(row[at + 3], row[at + 4]) for row in rows])
+    heat = [HeatRow(row[0], int(row[1]), tuple(scores[n] for scores in heat_scores)) for n, row in enumerate(rows)]
+    heat.sort(key=lambda item: (-item.bids, item.label))
+    summary = Summary(sum(int(row[1]) for row in rows), len(rows), verdicts, tuple(stages))
+    return summary, heat[:HEATMAP_ROWS]
+
+
+def summarise(organisation_ids: set[int], filters: Filters) -> Summary:
+    """Count filtered bids by verdict and by stage rating, with mean stage scores."""
+    return overview(organisation_ids, filters)[0]
 
 
 def heatmap_rows(organisation_ids: set[int], filters: Filters) -> list[HeatRow]:
     """Mean stage scores per organisation across the filtered bids, organisations with most bids first."""
-    columns = [Organisation.name, func.count()] + [func.avg(score_of(stage)) for stage in STAGES]
-    rows = db.session.execute(
-        _joined(db.select(*columns)).where(*conditions(organisation_ids, filters))
-        .group_by(Organisation.id, Organisation.name).order_by(func.count().desc(), Organisation.name)
-        .limit(HEATMAP_ROWS)
-    ).all()
-    return [HeatRow(row[0], int(row[1]), tuple(_rounded(value) for value in row[2:])) for row in rows]
+    return overview(organisation_ids, filters)[1]
 
 
-def _rounded(value: Any) -> float | None:
-    return None if value is None else round(float(value), 1)
+def _mean(total: Any, count: Any) -> float | None:
+    return round(float(total) / float(count), 1) if count else None
 
 
 def organisations(organisation_ids: set[int]) -> list[tuple[int, str]]:

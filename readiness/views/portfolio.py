@@ -103,7 +103,7 @@ def index() -> str:
     risks, sample = portfolio.risk_counts(organisation_ids, filters)
     return render_template(
         "portfolio/index.html", form=form, portfolio=found, words=words, risks=risks, sample=sample,
-        heat=portfolio.heatmap_rows(organisation_ids, filters), args=_args(), stages=portfolio.STAGES,
+        heat=found.heat, args=_args(), stages=portfolio.STAGES,
         page_numbers=portfolio.page_numbers(found.page, found.pages),
     )
 
