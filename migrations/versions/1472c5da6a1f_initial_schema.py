@@ -7,6 +7,7 @@ Create Date: 2026-11-22 19:48:32.058421
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 # revision identifiers, used by Alembic.
@@ -122,7 +123,7 @@ def upgrade():
     sa.Column('verdict', sa.String(length=30), nullable=True),
     sa.Column('role_profile', sa.String(length=60), nullable=True),
     sa.Column('band', sa.String(length=20), nullable=True),
-    sa.Column('stage_scores', sa.JSON(), nullable=True),
+    sa.Column('stage_scores', sa.JSON().with_variant(postgresql.JSONB(), 'postgresql'), nullable=True),
     sa.ForeignKeyConstraint(['assessment_id'], ['assessment.id'], name=op.f('fk_assessment_version_assessment_id_assessment')),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_assessment_version_created_by_id_user')),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['user.id'], name=op.f('fk_assessment_version_submitted_by_id_user')),

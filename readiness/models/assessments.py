@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readiness.extensions import db
@@ -63,7 +64,8 @@ class AssessmentVersion(db.Model):
     verdict: Mapped[str | None] = mapped_column(String(30), index=True)
     role_profile: Mapped[str | None] = mapped_column(String(60), index=True)
     band: Mapped[str | None] = mapped_column(String(20))
-    stage_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # JSONB on PostgreSQL, so portfolio filters read the scores without re-parsing each row.
+    stage_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
 
     assessment: Mapped[Assessment] = relationship(back_populates="versions", lazy="joined")
     answers: Mapped[list[Answer]] = relationship(back_populates="version")
