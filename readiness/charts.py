@@ -62,8 +62,14 @@ def _stage_chart(stages: tuple[StageBar, ...]) -> bytes:
         colours = [RAG_COLOURS[rag] for _, _, rag in stages][::-1]
         bars = axes.barh(titles, scores, color=colours, edgecolor=TEXT_COLOUR, linewidth=0.5)
         for bar, (_, score, rag) in zip(bars, reversed(stages), strict=True):
-            axes.text(min(bar.get_width() + 1.5, 88), bar.get_y() + bar.get_height() / 2,
-                      f"{score} ({rag.title()})", va="center", fontsize=9, color=TEXT_COLOUR)
+            axes.text(
+                min(bar.get_width() + 1.5, 88),
+                bar.get_y() + bar.get_height() / 2,
+                f"{score} ({rag.title()})",
+                va="center",
+                fontsize=9,
+                color=TEXT_COLOUR,
+            )
         _tidy(axes, "Score out of 100")
         axes.set_xlim(0, 100)
         axes.set_xticks([0, 25, 50, 75, 100])
@@ -85,8 +91,15 @@ def _trend_chart(versions: tuple[int, ...], series: tuple[TrendSeries, ...]) -> 
         axes = figure.add_subplot()
         for index, (title, scores) in enumerate(series):
             style = index % len(LINE_COLOURS)
-            axes.plot(versions, scores, label=title, color=LINE_COLOURS[style], linestyle=LINE_STYLES[style],
-                      marker=MARKERS[style], linewidth=2)
+            axes.plot(
+                versions,
+                scores,
+                label=title,
+                color=LINE_COLOURS[style],
+                linestyle=LINE_STYLES[style],
+                marker=MARKERS[style],
+                linewidth=2,
+            )
         axes.set_xticks(list(versions), [f"Version {number}" for number in versions])
         axes.set_ylim(0, 105)
         axes.set_yticks([0, 25, 50, 75, 100])

@@ -144,9 +144,11 @@ def explanation(result: ScoreResult, counts: Mapping[str, int]) -> str:
 
 def stage_chart(stages: Sequence[StageScore]) -> Chart:
     """Chart the stage scores, with a text alternative that states every score."""
-    alt = "Bar chart of stage scores out of 100: " + "; ".join(
-        f"{s.title} {s.score} ({RAG_LABELS[s.rag]})" for s in stages
-    ) + "."
+    alt = (
+        "Bar chart of stage scores out of 100: "
+        + "; ".join(f"{s.title} {s.score} ({RAG_LABELS[s.rag]})" for s in stages)
+        + "."
+    )
     return Chart(charts.stage_chart([(s.title, s.score, s.rag) for s in stages]), alt)
 
 
@@ -154,13 +156,15 @@ def trend_chart(versions: Sequence[int], results: Sequence[ScoreResult]) -> Char
     """Chart each stage's score across versions of the same role."""
     if not results:
         return Chart(b"", "")
-    series = [
-        (stage.title, tuple(result.stage(stage.id).score for result in results)) for stage in results[0].stages
-    ]
-    alt = "Line chart of stage scores by version: " + "; ".join(
-        f"{title}: " + ", ".join(f"version {n} {score}" for n, score in zip(versions, scores, strict=True))
-        for title, scores in series
-    ) + "."
+    series = [(stage.title, tuple(result.stage(stage.id).score for result in results)) for stage in results[0].stages]
+    alt = (
+        "Line chart of stage scores by version: "
+        + "; ".join(
+            f"{title}: " + ", ".join(f"version {n} {score}" for n, score in zip(versions, scores, strict=True))
+            for title, scores in series
+        )
+        + "."
+    )
     return Chart(charts.trend_chart(versions, series), alt)
 
 
@@ -188,8 +192,9 @@ def compare(before: ScoreResult, after: ScoreResult) -> Comparison:
     before_ids = {risk.id for risk in before.risks}
     after_ids = {risk.id for risk in after.risks}
     stages = tuple(
-        StageChange(stage.id, stage.title, before.stage(stage.id).score, stage.score, before.stage(stage.id).rag,
-                    stage.rag)
+        StageChange(
+            stage.id, stage.title, before.stage(stage.id).score, stage.score, before.stage(stage.id).rag, stage.rag
+        )
         for stage in after.stages
     )
     return Comparison(

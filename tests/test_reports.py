@@ -90,7 +90,9 @@ def test_a_draft_report_is_live_and_a_submitted_one_frozen(client: FlaskClient, 
     make.answer(version, lead, {"governance_responsibilities_boundaries": "yes"})
     assert assessments.submit(version, lead)
     # Even if a row changed behind the app's back, the report reads the frozen snapshot.
-    db.session.execute(db.update(Answer).where(Answer.question_id == "governance_responsibilities_boundaries").values(value="no"))
+    db.session.execute(
+        db.update(Answer).where(Answer.question_id == "governance_responsibilities_boundaries").values(value="no")
+    )
     db.session.commit()
     text = page_text(client.get(url))
     assert "Ready to launch" in text and "Not ready" not in text
@@ -103,22 +105,30 @@ def test_notes_are_shown_as_text_never_as_markup(client: FlaskClient, make: Fact
     version = assessments.latest_version(assessment)
     rows = saved_rows(version.id)
     row = rows["governance_responsibilities_boundaries"]
-    assert not save(version, {"governance_responsibilities_boundaries": Entry(row.value, HOSTILE_NOTE)},
-                    {"governance_responsibilities_boundaries": row.revision}, lead)
+    assert not save(
+        version,
+        {"governance_responsibilities_boundaries": Entry(row.value, HOSTILE_NOTE)},
+        {"governance_responsibilities_boundaries": row.revision},
+        lead,
+    )
     make.sign_in(client, lead)
     key = "governance_no_accountability.1"
-    response = client.post(f"/assessments/{assessment.id}/v/1/plan/{key}",
-                           data={"owner": "<b>Ann</b>", "status": "in_progress", "notes": HOSTILE_NOTE})
+    response = client.post(
+        f"/assessments/{assessment.id}/v/1/plan/{key}",
+        data={"owner": "<b>Ann</b>", "status": "in_progress", "notes": HOSTILE_NOTE},
+    )
     assert response.status_code == 302
     for url in (f"/assessments/{assessment.id}/v/1/results", f"/assessments/{assessment.id}/v/1/plan"):
         html = client.get(url).text
         assert "<script>alert" not in html and "<b>Ann</b>" not in html
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-        assert '=HYPERLINK(&#34;http://evil.example&#34;,&#34;click&#34;)' in html
+        assert "=HYPERLINK(&#34;http://evil.example&#34;,&#34;click&#34;)" in html
         assert 'href="http://evil.example' not in html
 
 
-def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(client: FlaskClient, make: Factory) -> None:
+def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(
+    client: FlaskClient, make: Factory
+) -> None:
     lead = make.user("project_lead")
     version = submitted(make, lead, worst(questionnaire()))
     make.sign_in(client, lead)
@@ -127,9 +137,17 @@ def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(cli
     page = page_text(client.get(form_url))
     assert "Owner" in page and "Due date" in page and "Not started" in page
     past = date.today() - timedelta(days=3)
-    response = client.post(form_url, data={"owner": "Jo Bloggs, head of nursing", "due_date-day": past.day,
-                                           "due_date-month": past.month, "due_date-year": past.year,
-                                           "status": "in_progress", "notes": "Draft accountability framework"})
+    response = client.post(
+        form_url,
+        data={
+            "owner": "Jo Bloggs, head of nursing",
+            "due_date[day]": past.day,
+            "due_date[month]": past.month,
+            "due_date[year]": past.year,
+            "status": "in_progress",
+            "notes": "Draft accountability framework",
+        },
+    )
     assert response.status_code == 302 and response.location.endswith(f"/plan#action-{key}")
     text = page_text(client.get(f"/assessments/{version.assessment_id}/v/1/plan"))
     assert "Jo Bloggs, head of nursing" in text and "1 overdue" in text and "Overdue" in text
@@ -138,8 +156,16 @@ def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(cli
     assert (item.action_key, item.status, item.due_date) == (key, "in_progress", past)
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "action_tracked")) is not None
     # Done is never overdue; the tracking carries over to the next version.
-    client.post(form_url, data={"owner": "Jo Bloggs", "status": "done", "due_date-day": past.day,
-                                "due_date-month": past.month, "due_date-year": past.year})
+    client.post(
+        form_url,
+        data={
+            "owner": "Jo Bloggs",
+            "status": "done",
+            "due_date[day]": past.day,
+            "due_date[month]": past.month,
+            "due_date[year]": past.year,
+        },
+    )
     assessments.start_new_version(version.assessment, 1, lead)
     text = page_text(client.get(f"/assessments/{version.assessment_id}/v/2/plan"))
     assert "Jo Bloggs" in text and "overdue" not in text.lower()
@@ -150,7 +176,7 @@ def test_the_tracker_refuses_a_bad_date_and_a_missing_status(client: FlaskClient
     version = submitted(make, lead, worst(questionnaire()))
     make.sign_in(client, lead)
     url = f"/assessments/{version.assessment_id}/v/1/plan/governance_no_accountability.1"
-    text = page_text(client.post(url, data={"due_date-day": "31", "due_date-month": "2", "due_date-year": "2027"}))
+    text = page_text(client.post(url, data={"due_date[day]": "31", "due_date[month]": "2", "due_date[year]": "2027"}))
     assert "Error: Update action" in text and "There is a problem" in text
     assert "Due date must be a real date" in text and "Select the status of the action" in text
     assert client.get(f"/assessments/{version.assessment_id}/v/1/plan/no_such_action.1").status_code == 404
@@ -162,12 +188,15 @@ def test_a_board_member_cannot_edit_answers_or_the_plan(client: FlaskClient, mak
     board = make.user("board_member", organisation=assessment.organisation)
     make.sign_in(client, board)
     assert client.get(f"/assessments/{assessment.id}/v/1/results").status_code == 200
-    response = client.post(f"/assessments/{assessment.id}/v/1/section/need",
-                           data={"q__need_patient_need": "no", "action": "continue", "seen": "{}"})
+    response = client.post(
+        f"/assessments/{assessment.id}/v/1/section/need",
+        data={"q__need_patient_need": "no", "action": "continue", "seen": "{}"},
+    )
     assert response.status_code in (403, 404)
     assert saved_rows(assessments.latest_version(assessment).id)["need_patient_need"].value != "no"
-    response = client.post(f"/assessments/{assessment.id}/v/1/plan/governance_no_accountability.1",
-                           data={"owner": "Me", "status": "done"})
+    response = client.post(
+        f"/assessments/{assessment.id}/v/1/plan/governance_no_accountability.1", data={"owner": "Me", "status": "done"}
+    )
     assert response.status_code in (403, 404)
     assert db.session.scalar(db.select(ActionItem)) is None
 
@@ -195,8 +224,14 @@ def test_a_board_records_a_decision_that_a_new_one_supersedes_and_none_can_edit(
     assert "Error: Record the board's decision" in text and "Select the board's decision" in text
     text = page_text(client.post(url, data={"decision": "approved_with_conditions"}))
     assert "Enter the conditions of the approval" in text
-    response = client.post(url, data={"decision": "approved_with_conditions", "conditions": "Named supervisor first",
-                                      "comments": "Review in 3 months"})
+    response = client.post(
+        url,
+        data={
+            "decision": "approved_with_conditions",
+            "conditions": "Named supervisor first",
+            "comments": "Review in 3 months",
+        },
+    )
     assert response.status_code == 302
     text = page_text(client.get(response.location.split("#")[0]))
     assert "Approved with conditions" in text and "Named supervisor first" in text and "Dr Board" in text
@@ -225,7 +260,9 @@ def test_no_decision_on_a_draft(client: FlaskClient, make: Factory) -> None:
     assert db.session.scalar(db.select(BoardDecision)) is None
 
 
-def test_comparison_shows_risks_closed_and_opened_stage_changes_and_the_trend(client: FlaskClient, make: Factory) -> None:
+def test_comparison_shows_risks_closed_and_opened_stage_changes_and_the_trend(
+    client: FlaskClient, make: Factory
+) -> None:
     lead = make.user("project_lead")
     q = questionnaire()
     first = submitted(make, lead, worst(q))
@@ -257,8 +294,15 @@ def test_reports_are_hidden_from_other_organisations_and_need_sign_in(
     base = f"/assessments/{version.assessment_id}"
     if who:  # someone from another organisation
         make.sign_in(client, make.user(who))
-    for url in (f"{base}/v/1/results", f"{base}/v/1/plan", f"{base}/v/1/board-pack.pdf", f"{base}/v/1/decision",
-                f"{base}/compare", f"{base}/trend", f"{base}/v/1/plan/governance_no_accountability.1"):
+    for url in (
+        f"{base}/v/1/results",
+        f"{base}/v/1/plan",
+        f"{base}/v/1/board-pack.pdf",
+        f"{base}/v/1/decision",
+        f"{base}/compare",
+        f"{base}/trend",
+        f"{base}/v/1/plan/governance_no_accountability.1",
+    ):
         assert client.get(url).status_code == status, url
 
 

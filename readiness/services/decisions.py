@@ -33,13 +33,22 @@ def record(version: AssessmentVersion, decision: str, conditions: str, comments:
     if decision not in DECISIONS:
         raise DecisionRefused(f"Unknown decision {decision!r}")
     previous = decisions_of([version.id])[version.id]
-    row = BoardDecision(version_id=version.id, decision=decision, conditions=conditions, comments=comments,
-                        recorded_by_id=user.id)
+    row = BoardDecision(
+        version_id=version.id, decision=decision, conditions=conditions, comments=comments, recorded_by_id=user.id
+    )
     db.session.add(row)
     db.session.flush()
-    audit.record("board_decision_recorded", "board_decision", row.id,
-                 organisation_id=version.assessment.organisation_id, assessment_id=version.assessment_id,
-                 version=version.number, decision=decision, conditions=conditions, comments=comments,
-                 supersedes=previous[0].id if previous else None)
+    audit.record(
+        "board_decision_recorded",
+        "board_decision",
+        row.id,
+        organisation_id=version.assessment.organisation_id,
+        assessment_id=version.assessment_id,
+        version=version.number,
+        decision=decision,
+        conditions=conditions,
+        comments=comments,
+        supersedes=previous[0].id if previous else None,
+    )
     db.session.commit()
     return row

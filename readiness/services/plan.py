@@ -35,13 +35,23 @@ def save_tracking(assessment: Assessment, action_key: str, tracking: Tracking, u
             item = _item(assessment.id, action_key)
             assert item is not None
     item.owner, item.due_date, item.status, item.notes = (
-        tracking.owner, tracking.due_date, tracking.status, tracking.notes
+        tracking.owner,
+        tracking.due_date,
+        tracking.status,
+        tracking.notes,
     )
     item.updated_at = utcnow()
     item.updated_by_id = user.id
-    audit.record("action_tracked", "action_item", f"{assessment.id}:{action_key}",
-                 organisation_id=assessment.organisation_id, assessment_id=assessment.id, action_key=action_key,
-                 old=_audit(old), new=_audit(tracking))
+    audit.record(
+        "action_tracked",
+        "action_item",
+        f"{assessment.id}:{action_key}",
+        organisation_id=assessment.organisation_id,
+        assessment_id=assessment.id,
+        action_key=action_key,
+        old=_audit(old),
+        new=_audit(tracking),
+    )
     db.session.commit()
 
 
@@ -57,5 +67,9 @@ def _tracking(item: ActionItem) -> Tracking:
 
 def _audit(tracking: Tracking) -> dict[str, str | None]:
     due: date | None = tracking.due_date
-    return {"owner": tracking.owner, "due_date": due.isoformat() if due else None, "status": tracking.status,
-            "notes": tracking.notes}
+    return {
+        "owner": tracking.owner,
+        "due_date": due.isoformat() if due else None,
+        "status": tracking.status,
+        "notes": tracking.notes,
+    }

@@ -51,8 +51,9 @@ def load(version: AssessmentVersion, today: date) -> ReportPage:
     result = score(questionnaire, values)
     evidence = tuple(item for item in evidence if item.question_id in result.answers)
     report = reports.build(result, plan.tracking_of(version.assessment_id), today)
-    return ReportPage(version, questionnaire, report, details, evidence,
-                      tuple(decisions.decisions_of([version.id])[version.id]))
+    return ReportPage(
+        version, questionnaire, report, details, evidence, tuple(decisions.decisions_of([version.id])[version.id])
+    )
 
 
 def results_of(versions: list[AssessmentVersion]) -> list[ScoreResult]:
@@ -70,8 +71,10 @@ def _answers(version: AssessmentVersion) -> tuple[dict[str, Any], dict[str, Answ
         values = {qid: answer["value"] for qid, answer in answers.items()}
         details = {qid: AnswerDetail(a.get("note") or "", a.get("link") or "") for qid, a in answers.items()}
         ids = {(e.question_id, e.sha256): e.id for e in uploaded}
-        evidence = [EvidenceItem(e["question_id"], e["name"], e["sha256"], e["size"], ids.get((e["question_id"], e["sha256"])))
-                    for e in frozen["evidence"]]
+        evidence = [
+            EvidenceItem(e["question_id"], e["name"], e["sha256"], e["size"], ids.get((e["question_id"], e["sha256"])))
+            for e in frozen["evidence"]
+        ]
         return values, details, evidence
     rows = saved_rows(version.id)
     values = {qid: row.value for qid, row in rows.items()}

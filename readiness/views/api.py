@@ -1,7 +1,131 @@
-"""Blueprint 'api' (being built)."""
+"""A read-only JSON API for assessments, versions and reports; signed-in sessions, same rules as the pages."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
 
-bp = Blueprint("api", __name__)
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from readiness import api_spec, reports
+from readiness.models import Assessment, AssessmentVersion
+from readiness.models.accounts import utcnow
+from readiness.permissions import assessment_or_404, version_or_404
+from readiness.reports_json import result_json
+from readiness.services import assessments, decisions, plan
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+PUBLIC = {"api.openapi", "api.docs"}
+
+
+@bp.before_request
+def _signed_in() -> Response | None:
+    if request.endpoint in PUBLIC or current_user.is_authenticated:
+        return None
+    return _error(401, "Sign in to use the API")
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> Response:
+    return _error(error.code or 500, error.name)
+
+
+@bp.route("/assessments")
+def list_assessments() -> Response:
+    rows = assessments.visible_assessments(current_user)
+    return jsonify(assessments=[_assessment(assessment, [latest]) for assessment, latest in rows])
+
+
+@bp.route("/assessments/<int:assessment_id>")
+def assessment(assessment_id: int) -> Response:
+    found = assessment_or_404(assessment_id)
+    return jsonify(_assessment(found, found.versions))
+
+
+@bp.route("/assessments/<int:assessment_id>/versions/<int:number>")
+def version(assessment_id: int, number: int) -> Response:
+    found = version_or_404(assessment_id, number)
+    history = decisions.decisions_of([found.id])[found.id]
+    body = _version(found) | {
+        "decisions": [
+            {
+                "decision": d.decision,
+                "conditions": d.conditions,
+                "comments": d.comments,
+                "recorded_by": d.recorded_by.name,
+                "recorded_at": d.recorded_at.isoformat(timespec="seconds"),
+            }
+            for d in history
+        ],
+    }
+    return jsonify(body)
+
+
+@bp.route("/assessments/<int:assessment_id>/versions/<int:number>/report")
+def report(assessment_id: int, number: int) -> Response:
+    found = version_or_404(assessment_id, number)
+    return jsonify(result_json(assessments.result_of(found)))
+
+
+@bp.route("/assessments/<int:assessment_id>/versions/<int:number>/plan")
+def action_plan(assessment_id: int, number: int) -> Response:
+    found = version_or_404(assessment_id, number)
+    rows = reports.plan_rows(assessments.result_of(found).actions, plan.tracking_of(assessment_id), utcnow().date())
+    return jsonify(
+        actions=[
+            {
+                "key": row.action.key,
+                "title": row.action.title,
+                "owner": row.tracking.owner,
+                "due_date": row.tracking.due_date.isoformat() if row.tracking.due_date else None,
+                "status": row.tracking.status,
+                "notes": row.tracking.notes,
+                "overdue": row.overdue,
+            }
+            for row in rows
+        ]
+    )
+
+
+@bp.route("/openapi.json")
+def openapi() -> Response:
+    return jsonify(api_spec.openapi("/api"))
+
+
+@bp.route("/docs")
+def docs() -> str:
+    return render_template("api/docs.html", spec=api_spec.openapi("/api"))
+
+
+def _error(status: int, message: str) -> Response:
+    response = jsonify(error={"status": status, "message": message})
+    response.status_code = status
+    return response
+
+
+def _assessment(found: Assessment, versions: list[AssessmentVersion]) -> dict[str, Any]:
+    return {
+        "id": found.id,
+        "title": found.title,
+        "organisation": found.organisation.name,
+        "versions": [_version(v) for v in versions],
+    }
+
+
+def _version(found: AssessmentVersion) -> dict[str, Any]:
+    return {
+        "assessment_id": found.assessment_id,
+        "number": found.number,
+        "state": found.state,
+        "questionnaire_version": found.questionnaire_version,
+        "submitted_at": found.submitted_at.isoformat(timespec="seconds") if found.submitted_at else None,
+        "digest": found.digest,
+        "links": {
+            "self": url_for("api.version", assessment_id=found.assessment_id, number=found.number),
+            "report": url_for("api.report", assessment_id=found.assessment_id, number=found.number),
+            "plan": url_for("api.action_plan", assessment_id=found.assessment_id, number=found.number),
+            "html": url_for("reports.results", assessment_id=found.assessment_id, number=found.number),
+            "pdf": url_for("reports.board_pack", assessment_id=found.assessment_id, number=found.number),
+        },
+    }

@@ -23,16 +23,26 @@ bp = Blueprint("reports", __name__, url_prefix="/assessments")
 class TrackingForm(FlaskForm):
     owner = StringField("Owner", validators=[Length(max=200, message="Owner must be 200 characters or fewer")])
     due_date = NHSDateField("Due date")
-    status = RadioField("Status", choices=[SelectChoice(k, v) for k, v in reports.STATUS_LABELS.items()],
-                        validators=[InputRequired("Select the status of the action")])
+    status = RadioField(
+        "Status",
+        choices=[SelectChoice(k, v) for k, v in reports.STATUS_LABELS.items()],
+        validators=[InputRequired("Select the status of the action")],
+    )
     notes = TextAreaField("Notes", validators=[Length(max=5000, message="Notes must be 5000 characters or fewer")])
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("What has the board decided?", choices=[SelectChoice(k, v) for k, v in reports.DECISION_LABELS.items()],
-                          validators=[InputRequired("Select the board's decision")])
-    conditions = TextAreaField("Conditions", validators=[Length(max=5000, message="Conditions must be 5000 characters or fewer")])
-    comments = TextAreaField("Comments", validators=[Length(max=5000, message="Comments must be 5000 characters or fewer")])
+    decision = RadioField(
+        "What has the board decided?",
+        choices=[SelectChoice(k, v) for k, v in reports.DECISION_LABELS.items()],
+        validators=[InputRequired("Select the board's decision")],
+    )
+    conditions = TextAreaField(
+        "Conditions", validators=[Length(max=5000, message="Conditions must be 5000 characters or fewer")]
+    )
+    comments = TextAreaField(
+        "Comments", validators=[Length(max=5000, message="Comments must be 5000 characters or fewer")]
+    )
 
     def validate_conditions(self, field: TextAreaField) -> None:
         if self.decision.data == "approved_with_conditions" and not (field.data or "").strip():
@@ -54,17 +64,27 @@ def _signed_in() -> None:
 def results(assessment_id: int, number: int) -> str:
     version = version_or_404(assessment_id, number)
     page = reporting.load(version, _today())
-    return render_template("reports/results.html", assessment=version.assessment, version=version, page=page,
-                           can_edit=can_edit(current_user, version.assessment),
-                           can_decide=can_decide(current_user, version.assessment))
+    return render_template(
+        "reports/results.html",
+        assessment=version.assessment,
+        version=version,
+        page=page,
+        can_edit=can_edit(current_user, version.assessment),
+        can_decide=can_decide(current_user, version.assessment),
+    )
 
 
 @bp.route("/<int:assessment_id>/v/<int:number>/plan")
 def plan_page(assessment_id: int, number: int) -> str:
     version = version_or_404(assessment_id, number)
     page = reporting.load(version, _today())
-    return render_template("reports/plan.html", assessment=version.assessment, version=version, page=page,
-                           can_edit=can_edit(current_user, version.assessment))
+    return render_template(
+        "reports/plan.html",
+        assessment=version.assessment,
+        version=version,
+        page=page,
+        can_edit=can_edit(current_user, version.assessment),
+    )
 
 
 @bp.route("/<int:assessment_id>/v/<int:number>/plan/<key>", methods=["GET", "POST"])
@@ -76,12 +96,22 @@ def track(assessment_id: int, number: int, key: str) -> str | Response:
     if row is None:
         abort(404)
     tracked = row.tracking
-    form = TrackingForm(data={"owner": tracked.owner, "status": tracked.status, "notes": tracked.notes,
-                              "due_date": tracked.due_date.isoformat() if tracked.due_date else None})
+    form = TrackingForm(
+        data={
+            "owner": tracked.owner,
+            "status": tracked.status,
+            "notes": tracked.notes,
+            "due_date": tracked.due_date.isoformat() if tracked.due_date else None,
+        }
+    )
     if form.validate_on_submit():
         due = date.fromisoformat(form.due_date.data) if form.due_date.data else None
-        plan.save_tracking(assessment, key, reports.Tracking(form.owner.data.strip(), due, form.status.data,
-                                                             form.notes.data), current_user)
+        plan.save_tracking(
+            assessment,
+            key,
+            reports.Tracking(form.owner.data.strip(), due, form.status.data, form.notes.data),
+            current_user,
+        )
         flash(f"Action updated: {row.action.title}")
         return redirect(url_for("reports.plan_page", assessment_id=assessment_id, number=number) + f"#action-{key}")
     return render_template("reports/track.html", assessment=assessment, version=version, row=row, form=form)
@@ -91,11 +121,15 @@ def track(assessment_id: int, number: int, key: str) -> str | Response:
 def board_pack(assessment_id: int, number: int) -> Response:
     version = version_or_404(assessment_id, number)
     page = reporting.load(version, _today())
-    html = render_template("reports/board_pack.html", assessment=version.assessment, version=version, page=page,
-                           generated_at=utcnow())
+    html = render_template(
+        "reports/board_pack.html", assessment=version.assessment, version=version, page=page, generated_at=utcnow()
+    )
     filename = f"board-pack-{assessment_id}-v{number}.pdf"
-    return Response(pdf.render(html), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        pdf.render(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/<int:assessment_id>/v/<int:number>/decision", methods=["GET", "POST"])
@@ -108,13 +142,19 @@ def decision(assessment_id: int, number: int) -> str | Response:
         return redirect(url_for("reports.results", assessment_id=assessment_id, number=number))
     form = DecisionForm()
     if form.validate_on_submit():
-        decisions.record(version, form.decision.data, (form.conditions.data or "").strip(),
-                         (form.comments.data or "").strip(), current_user)
+        decisions.record(
+            version,
+            form.decision.data,
+            (form.conditions.data or "").strip(),
+            (form.comments.data or "").strip(),
+            current_user,
+        )
         flash(f"Board decision recorded: {reports.DECISION_LABELS[form.decision.data]}")
         return redirect(url_for("reports.results", assessment_id=assessment_id, number=number) + "#decision")
     history = decisions.decisions_of([version.id])[version.id]
-    return render_template("reports/decision.html", assessment=version.assessment, version=version, form=form,
-                           history=history)
+    return render_template(
+        "reports/decision.html", assessment=version.assessment, version=version, form=form, history=history
+    )
 
 
 @bp.route("/<int:assessment_id>/compare")
@@ -129,9 +169,16 @@ def compare(assessment_id: int) -> str:
     results = reporting.results_of(assessment.versions)
     by_number = dict(zip(numbers, results, strict=True))
     comparison = reports.compare(by_number[before], by_number[after])
-    return render_template("reports/compare.html", assessment=assessment, comparison=comparison, before=before,
-                           after=after, numbers=numbers, trend=reports.trend_chart(numbers, results),
-                           results=by_number)
+    return render_template(
+        "reports/compare.html",
+        assessment=assessment,
+        comparison=comparison,
+        before=before,
+        after=after,
+        numbers=numbers,
+        trend=reports.trend_chart(numbers, results),
+        results=by_number,
+    )
 
 
 @bp.route("/<int:assessment_id>/trend")
@@ -139,8 +186,13 @@ def trend(assessment_id: int) -> str:
     assessment = assessment_or_404(assessment_id)
     numbers = [version.number for version in assessment.versions]
     results = reporting.results_of(assessment.versions)
-    return render_template("reports/trend.html", assessment=assessment, numbers=numbers,
-                           trend=reports.trend_chart(numbers, results), results=dict(zip(numbers, results, strict=True)))
+    return render_template(
+        "reports/trend.html",
+        assessment=assessment,
+        numbers=numbers,
+        trend=reports.trend_chart(numbers, results),
+        results=dict(zip(numbers, results, strict=True)),
+    )
 
 
 def _today() -> date:
