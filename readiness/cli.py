@@ -12,6 +12,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from readiness.answers import AnswerError, check_answers
+from readiness.cli_accounts import create_user, demo
 from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
 from readiness.reports_json import result_json
 from readiness.scoring import score
@@ -122,6 +123,3 @@ def import_command(source: Path) -> None:
         db.session.rollback()
         fail(str(error))
     click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables from {source}.")
-
-
-from readiness.cli_accounts import create_user, demo  # noqa: E402

@@ -10,10 +10,10 @@ from flask.cli import with_appcontext
 
 from readiness import audit
 from readiness.extensions import db
-from readiness.models import Membership, Organisation, User
+from readiness.models import User
 from readiness.models.accounts import ROLES
+from readiness.services.accounts import DEMO_PASSWORD, add_user, organisation_named
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed to the user; demo is refused in production
 DEMO_ORGANISATIONS = {
     "Demo: Northfield Community NHS Trust": "provider",
     "Demo: Riverside Primary Care Network": "provider",
@@ -48,28 +48,10 @@ def create_user(email: str, name: str, organisation: str, role: str, kind: str, 
     if db.session.scalar(db.select(User.id).where(User.email == email)):
         click.echo(f"Error: a user with email {email} already exists", err=True)
         sys.exit(2)
-    user = _add_user(email, name, _organisation(organisation, kind), role, password)
+    user = add_user(email, name, organisation_named(organisation, kind), role, password)
     audit.record("user_created", "user", user.id, email=email, role=role, via="command line")
     db.session.commit()
     click.echo(f"Created {email} as {ROLES[role]} of {organisation}.")
-
-
-def _organisation(name: str, kind: str, demo: bool = False) -> Organisation:
-    found = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
-    if found is None:
-        found = Organisation(name=name, kind=kind, is_demo=demo)
-        db.session.add(found)
-        db.session.flush()
-    return found
-
-
-def _add_user(email: str, name: str, organisation: Organisation, role: str, password: str, demo: bool = False) -> User:
-    user = User(email=email, name=name, is_demo=demo)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
-    return user
 
 
 @click.command("demo")
@@ -79,10 +61,10 @@ def demo() -> None:
     if current_app.config["MODE"] == "production":
         click.echo("Error: demo data is not loaded in production mode", err=True)
         sys.exit(2)
-    organisations = {name: _organisation(name, kind, demo=True) for name, kind in DEMO_ORGANISATIONS.items()}
+    organisations = {name: organisation_named(name, kind, demo=True) for name, kind in DEMO_ORGANISATIONS.items()}
     for email, name, organisation, role in DEMO_PEOPLE:
         if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
-            _add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
+            add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
     db.session.commit()
     from readiness.demo_data import load_demo_assessments
 

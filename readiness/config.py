@@ -61,6 +61,8 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         "REMEMBER_COOKIE_SECURE": mode != "development",
         "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_MINUTES", "120")) * 60,
         "WTF_CSRF_TIME_LIMIT": None,  # tie tokens to the session, so a long page is not lost
+        # scrypt by default; only the tests choose something cheaper, to stay quick.
+        "PASSWORD_HASH_METHOD": "scrypt",
         "AUTO_UPGRADE_DATABASE": os.environ.get("AUTO_UPGRADE_DATABASE", "sqlite-only"),
     }
     config.update(overrides)

@@ -10,6 +10,7 @@ from readiness.extensions import db
 from readiness.models import Assessment, Organisation, User
 from readiness.questionnaire import Questionnaire, options_of
 from readiness.services import assessments, sharing
+from readiness.services.accounts import DEMO_PASSWORD, add_user, organisation_named
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire as current_questionnaire
 
@@ -37,50 +38,92 @@ class DemoBid:
 
 
 def _context(profile: str, band: str, setting: str, funding: str = "recurrent", **more: Any) -> dict[str, Any]:
-    return {"role_category": "new_to_me", "role_profile": profile, "band": band, "setting": setting,
-            "across_organisations": "no", "trainee_posts": "no", "funding_source": funding, "posts": 2,
-            "planned_start": "2027-04-01"} | more
+    return {
+        "role_category": "new_to_me",
+        "role_profile": profile,
+        "band": band,
+        "setting": setting,
+        "across_organisations": "no",
+        "trainee_posts": "no",
+        "funding_source": funding,
+        "posts": 2,
+        "planned_start": "2027-04-01",
+    } | more
 
 
 BIDS = (
-    DemoBid("Demo: Northfield Community NHS Trust", "Band 4 assistant practitioner (community nursing)",
-            _context("assistant_practitioner", "band_4", "community", posts=6), (0.95, 0.9, 0.9, 0.95, 0.9),
-            "approved"),
-    DemoBid("Demo: Northfield Community NHS Trust", "Trainee nursing associate",
-            _context("trainee_nursing_associate", "band_3", "community", trainee_posts="yes", posts=4),
-            (0.8, 0.6, 0.75, 0.5, 0.6), "approved_with_conditions"),
-    DemoBid("Demo: Riverside Primary Care Network", "Physician associate",
-            _context("physician_associate", "band_7", "primary_care", "arrs", posts=1), (0.4, 0.2, 0.35, 0.3, 0.15),
-            "deferred"),
-    DemoBid("Demo: Riverside Primary Care Network", "Social prescribing link worker",
-            _context("social_prescribing_link_worker", "band_4", "primary_care", "arrs", posts=2),
-            (0.9, 0.85, 0.95, 0.8, 0.7)),
-    DemoBid("Demo: Riverside Primary Care Network", "First contact physiotherapist",
-            _context("first_contact_practitioner", "band_7", "primary_care", "arrs", posts=1),
-            (0.7, 0.55, 0.6, 0.45, 0.5)),
-    DemoBid("Demo: Eastbrook Mental Health NHS Foundation Trust", "Mental health practitioner in primary care",
-            _context("mental_health_practitioner", "band_6", "mental_health", "pooled", across_organisations="yes",
-                     posts=3), (0.85, 0.5, 0.7, 0.75, 0.4), "approved_with_conditions"),
-    DemoBid("Demo: Eastbrook Mental Health NHS Foundation Trust", "Peer support worker",
-            _context("custom", "band_3", "mental_health", "fixed_term", funding_months=12, posts=5),
-            (0.3, 0.25, 0.5, 0.2, 0.1)),
-    DemoBid("Demo: Hillside Care Partnership", "Care navigator (level 2)",
-            _context("care_navigator_level_2", "band_3", "social_care", "fixed_term", funding_months=24, posts=3),
-            (0.6, 0.45, 0.65, 0.55, 0.35)),
-    DemoBid("Demo: Hillside Care Partnership", "Health and social care practitioner (band 5)",
-            _context("health_social_care_practitioner", "band_5", "social_care", "pooled", across_organisations="yes",
-                     posts=2), (0.75, 0.8, 0.85, 0.8, 0.65)),
+    DemoBid(
+        "Demo: Northfield Community NHS Trust",
+        "Band 4 assistant practitioner (community nursing)",
+        _context("assistant_practitioner", "band_4", "community", posts=6),
+        (0.95, 0.9, 0.9, 0.95, 0.9),
+        "approved",
+    ),
+    DemoBid(
+        "Demo: Northfield Community NHS Trust",
+        "Trainee nursing associate",
+        _context("trainee_nursing_associate", "band_3", "community", trainee_posts="yes", posts=4),
+        (0.8, 0.6, 0.75, 0.5, 0.6),
+        "approved_with_conditions",
+    ),
+    DemoBid(
+        "Demo: Riverside Primary Care Network",
+        "Physician associate",
+        _context("physician_associate", "band_7", "primary_care", "arrs", posts=1),
+        (0.4, 0.2, 0.35, 0.3, 0.15),
+        "deferred",
+    ),
+    DemoBid(
+        "Demo: Riverside Primary Care Network",
+        "Social prescribing link worker",
+        _context("social_prescribing_link_worker", "band_4", "primary_care", "arrs", posts=2),
+        (0.9, 0.85, 0.95, 0.8, 0.7),
+    ),
+    DemoBid(
+        "Demo: Riverside Primary Care Network",
+        "First contact physiotherapist",
+        _context("first_contact_practitioner", "band_7", "primary_care", "arrs", posts=1),
+        (0.7, 0.55, 0.6, 0.45, 0.5),
+    ),
+    DemoBid(
+        "Demo: Eastbrook Mental Health NHS Foundation Trust",
+        "Mental health practitioner in primary care",
+        _context(
+            "mental_health_practitioner", "band_6", "mental_health", "pooled", across_organisations="yes", posts=3
+        ),
+        (0.85, 0.5, 0.7, 0.75, 0.4),
+        "approved_with_conditions",
+    ),
+    DemoBid(
+        "Demo: Eastbrook Mental Health NHS Foundation Trust",
+        "Peer support worker",
+        _context("custom", "band_3", "mental_health", "fixed_term", funding_months=12, posts=5),
+        (0.3, 0.25, 0.5, 0.2, 0.1),
+    ),
+    DemoBid(
+        "Demo: Hillside Care Partnership",
+        "Care navigator (level 2)",
+        _context("care_navigator_level_2", "band_3", "social_care", "fixed_term", funding_months=24, posts=3),
+        (0.6, 0.45, 0.65, 0.55, 0.35),
+    ),
+    DemoBid(
+        "Demo: Hillside Care Partnership",
+        "Health and social care practitioner (band 5)",
+        _context(
+            "health_social_care_practitioner", "band_5", "social_care", "pooled", across_organisations="yes", posts=2
+        ),
+        (0.75, 0.8, 0.85, 0.8, 0.65),
+    ),
 )
 
 
 def load_demo_assessments() -> int:
     """Create the demo assessments once; return how many were created."""
-    from readiness.cli_accounts import DEMO_PASSWORD, _add_user, _organisation
 
     for name, (email, person) in MORE_PROVIDERS.items():
-        organisation = _organisation(name, "provider", demo=True)
+        organisation = organisation_named(name, "provider", demo=True)
         if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
-            _add_user(email, person, organisation, "project_lead", DEMO_PASSWORD, demo=True)
+            add_user(email, person, organisation, "project_lead", DEMO_PASSWORD, demo=True)
     db.session.commit()
     commissioner = db.session.scalar(db.select(Organisation).where(Organisation.name == COMMISSIONER))
     questionnaire = current_questionnaire()
@@ -102,14 +145,23 @@ def _exists(organisation_id: int, title: str) -> bool:
     return found is not None
 
 
-def _create(bid: DemoBid, lead: User, organisation: Organisation, commissioner: Organisation | None,
-            questionnaire: Questionnaire) -> None:
+def _create(
+    bid: DemoBid,
+    lead: User,
+    organisation: Organisation,
+    commissioner: Organisation | None,
+    questionnaire: Questionnaire,
+) -> None:
     assessment = assessments.create(lead, organisation.id, bid.title, questionnaire)
     version = assessments.latest_version(assessment)
     answers = demo_answers(questionnaire, bid)
     rows = saved_rows(version.id)
-    conflicts = save(version, {qid: Entry(value) for qid, value in answers.items()},
-                     {qid: row.revision for qid, row in rows.items()}, lead)
+    conflicts = save(
+        version,
+        {qid: Entry(value) for qid, value in answers.items()},
+        {qid: row.revision for qid, row in rows.items()},
+        lead,
+    )
     assert not conflicts
     assessments.submit(version, lead)
     if commissioner is not None:
@@ -118,8 +170,13 @@ def _create(bid: DemoBid, lead: User, organisation: Organisation, commissioner: 
     if bid.decision:
         from readiness.services import decisions
 
-        decisions.record(version, bid.decision, "Review the action plan at three months." if "conditions" in
-                         bid.decision else "", "Recorded for the demo.", lead)
+        decisions.record(
+            version,
+            bid.decision,
+            "Review the action plan at three months." if "conditions" in bid.decision else "",
+            "Recorded for the demo.",
+            lead,
+        )
 
 
 def demo_answers(questionnaire: Questionnaire, bid: DemoBid) -> dict[str, Any]:
@@ -133,8 +190,12 @@ def demo_answers(questionnaire: Questionnaire, bid: DemoBid) -> dict[str, Any]:
         if question.kind == "text":
             answers[question.id] = "Vacancy rate, patient waiting times and staff survey results, reviewed quarterly."
         elif question.kind in ("scale", "choice"):
-            picked = _pick([o.value for o in options_of(questionnaire, question)],
-                           questionnaire.option_scores[question.id], quality.get(question.section, 0.5), chance)
+            picked = _pick(
+                [o.value for o in options_of(questionnaire, question)],
+                questionnaire.option_scores[question.id],
+                quality.get(question.section, 0.5),
+                chance,
+            )
             if picked is not None:
                 answers[question.id] = picked
     answers |= bid.extra

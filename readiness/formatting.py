@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from readiness.questionnaire import Questionnaire, options_of
 from readiness.questionnaire_schema import Question
-from readiness.templating import format_date
 
 
 def answer_text(questionnaire: Questionnaire, question: Question, value: Any) -> str:
@@ -31,3 +31,20 @@ def citations(questionnaire: Questionnaire, cites: tuple[str, ...], sources: tup
     cite_as = {source.id: source.cite_as for source in questionnaire.manifest.sources}
     found = [f"{cite_as['hee_guide']}: {guide[cite].part}, {guide[cite].title}" for cite in cites]
     return found + [cite_as[source] for source in sources if source != "hee_guide"]
+
+
+def format_date(value: date | datetime | str | None) -> str:
+    """Format a date as GOV.UK style does: 4 June 2027."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    """Format a moment as 4 June 2027 at 2:05pm (UTC)."""
+    if value is None:
+        return ""
+    hour = value.hour % 12 or 12
+    return f"{format_date(value)} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"

@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, send_from_directory
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, MemcachedBytecodeCache, PackageLoader
 from werkzeug.wrappers import Response
 
 from readiness.config import ROOT
+from readiness.formatting import answer_text, citations, format_date, format_datetime
 
 NHSUK_DIST = ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 
 
 def init_app(app: Flask) -> None:
     # The NHS.UK macros are .jinja files, which Flask would not autoescape: escape everything.
-    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined, "autoescape": True}
+    app.jinja_options = {
+        **app.jinja_options,
+        "undefined": ChainableUndefined,
+        "autoescape": True,
+        "bytecode_cache": _COMPILED,
+    }
     app.jinja_loader = ChoiceLoader(
         [FileSystemLoader(ROOT / "templates"), PackageLoader("nhsuk_frontend_jinja", "templates")]
     )
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
-    from readiness.formatting import answer_text, citations
-
     app.add_template_global(form_error_list)
     app.add_template_global(choice_items)
     app.add_template_global(answer_text)
@@ -33,29 +36,22 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/assets/<path:filename>", "assets", serve_asset)
 
 
+class _ProcessCache(dict[str, bytes]):
+    """Compiled templates shared by every app in the process (the NHS.UK macros are slow to compile)."""
+
+    def set(self, key: str, value: bytes, timeout: int | None = None) -> None:
+        self[key] = value
+
+
+_COMPILED = MemcachedBytecodeCache(_ProcessCache())  # type: ignore[arg-type]
+
+
 def serve_asset(filename: str) -> Response:
     """Serve the NHS.UK frontend's compiled files; its CSS asks for images at /assets/..."""
     for folder in (NHSUK_DIST / "assets", NHSUK_DIST):
         if (folder / filename).is_file():
             return send_from_directory(folder, filename, max_age=3600)
     return send_from_directory(Path(NHSUK_DIST, "assets"), filename)  # raises a 404
-
-
-def format_date(value: date | datetime | str | None) -> str:
-    """Format a date as GOV.UK style does: 4 June 2027."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_datetime(value: datetime | None) -> str:
-    """Format a moment as 4 June 2027 at 2:05pm (UTC)."""
-    if value is None:
-        return ""
-    hour = value.hour % 12 or 12
-    return f"{format_date(value)} at {hour}:{value:%M}{'am' if value.hour < 12 else 'pm'}"
 
 
 def form_error_list(form: Any) -> list[dict[str, str]]:

@@ -71,6 +71,7 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
             "UPLOAD_FOLDER": instance / "evidence",
             "AUTO_UPGRADE_DATABASE": "never",
             "SERVER_NAME": "localhost",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production uses scrypt; tests need speed
             **overrides,
         }
     )

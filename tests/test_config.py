@@ -16,6 +16,10 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path, monkeypatch: pyte
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_passwords_are_hashed_with_scrypt_by_default(tmp_path: Path) -> None:
+    assert load_config(tmp_path)["PASSWORD_HASH_METHOD"] == "scrypt"
+
+
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     assert load_config(tmp_path)["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'readiness.sqlite'}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
 from flask import Flask, current_app
 
 from readiness.questionnaire import Catalogue, Questionnaire, load_catalogue
@@ -10,7 +13,13 @@ KEY = "readiness.catalogue"
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[KEY] = load_catalogue(app.config["QUESTIONNAIRE_ROOT"])
+    app.extensions[KEY] = _load(Path(app.config["QUESTIONNAIRE_ROOT"]).resolve())
+
+
+@lru_cache(maxsize=4)
+def _load(root: Path) -> Catalogue:
+    """Load once per process: published questionnaire versions never change while it runs."""
+    return load_catalogue(root)
 
 
 def catalogue() -> Catalogue:

@@ -139,22 +139,31 @@ def conditions(organisation_ids: set[int], filters: Filters) -> list[ColumnEleme
         found.append(AV.submitted_at < datetime.combine(filters.submitted_to + timedelta(days=1), time.min))
     if filters.search.strip():
         term = filters.search.strip().lower()
-        found.append(or_(func.lower(Assessment.title).contains(term, autoescape=True),
-                         func.lower(Organisation.name).contains(term, autoescape=True)))
+        found.append(
+            or_(
+                func.lower(Assessment.title).contains(term, autoescape=True),
+                func.lower(Organisation.name).contains(term, autoescape=True),
+            )
+        )
     return found
 
 
 def _joined(statement: Any) -> Any:
-    return statement.select_from(AV).join(Assessment, AV.assessment_id == Assessment.id).join(
-        Organisation, Assessment.organisation_id == Organisation.id
+    return (
+        statement.select_from(AV)
+        .join(Assessment, AV.assessment_id == Assessment.id)
+        .join(Organisation, Assessment.organisation_id == Organisation.id)
     )
 
 
 def _order(filters: Filters) -> list[Any]:
     verdict_rank = case({verdict: rank for rank, verdict in enumerate(VERDICTS)}, value=AV.verdict, else_=9)
     keys: dict[str, Any] = {
-        "submitted": AV.submitted_at, "organisation": func.lower(Organisation.name),
-        "role": func.lower(Assessment.title), "role_profile": AV.role_profile, "band": AV.band,
+        "submitted": AV.submitted_at,
+        "organisation": func.lower(Organisation.name),
+        "role": func.lower(Assessment.title),
+        "role_profile": AV.role_profile,
+        "band": AV.band,
         "verdict": verdict_rank,
     } | {f"stage_{stage}": score_of(stage) for stage in STAGES}
     key = keys.get(filters.sort, AV.submitted_at)
@@ -186,12 +195,26 @@ def bids_by_id(organisation_ids: set[int], version_ids: Sequence[int]) -> list[B
 
 def _bid_select(organisation_ids: set[int], filters: Filters) -> Any:
     decision = (
-        db.select(BoardDecision.decision).where(BoardDecision.version_id == AV.id)
-        .order_by(BoardDecision.id.desc()).limit(1).scalar_subquery()
+        db.select(BoardDecision.decision)
+        .where(BoardDecision.version_id == AV.id)
+        .order_by(BoardDecision.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
     statement = db.select(
-        AV.id, AV.assessment_id, AV.number, Organisation.name, Assessment.title, AV.role_profile, AV.band,
-        AV.submitted_at, AV.verdict, AV.stage_scores, decision.label("decision"), AV.digest, AV.questionnaire_version,
+        AV.id,
+        AV.assessment_id,
+        AV.number,
+        Organisation.name,
+        Assessment.title,
+        AV.role_profile,
+        AV.band,
+        AV.submitted_at,
+        AV.verdict,
+        AV.stage_scores,
+        decision.label("decision"),
+        AV.digest,
+        AV.questionnaire_version,
     )
     return _joined(statement).where(*conditions(organisation_ids, filters)).order_by(*_order(filters))
 
@@ -208,7 +231,8 @@ def overview(organisation_ids: set[int], filters: Filters) -> tuple[Summary, lis
         columns += [func.sum(case((rag_of(stage) == rag, 1), else_=0)) for rag in RAGS]
         columns += [func.sum(score_of(stage)), func.count(score_of(stage))]
     rows = db.session.execute(
-        _joined(db.select(*columns)).where(*conditions(organisation_ids, filters))
+        _joined(db.select(*columns))
+        .where(*conditions(organisation_ids, filters))
         .group_by(Organisation.id, Organisation.name)
     ).all()
     width = len(VERDICTS)
@@ -242,8 +266,10 @@ def _mean(total: Any, count: Any) -> float | None:
 def organisations(organisation_ids: set[int]) -> list[tuple[int, str]]:
     """Organisations with at least one bid shared with these commissioners, for the filter."""
     rows = db.session.execute(
-        _joined(db.select(Organisation.id, Organisation.name)).where(visible(organisation_ids))
-        .distinct().order_by(Organisation.name)
+        _joined(db.select(Organisation.id, Organisation.name))
+        .where(visible(organisation_ids))
+        .distinct()
+        .order_by(Organisation.name)
     ).all()
     return [(row[0], row[1]) for row in rows]
 
@@ -288,8 +314,10 @@ def risk_counts(organisation_ids: set[int], filters: Filters, limit: int = 10) -
     nor the number of queries grows with the portfolio.
     """
     sample = db.session.execute(
-        _joined(db.select(AV.id, AV.digest, AV.questionnaire_version)).where(*conditions(organisation_ids, filters))
-        .order_by(AV.submitted_at.desc(), AV.id.desc()).limit(RISK_SAMPLE)
+        _joined(db.select(AV.id, AV.digest, AV.questionnaire_version))
+        .where(*conditions(organisation_ids, filters))
+        .order_by(AV.submitted_at.desc(), AV.id.desc())
+        .limit(RISK_SAMPLE)
     ).all()
     found = {row.id: RISK_CACHE.get(row.digest or "") for row in sample}
     missing = [row for row in sample if found[row.id] is None]
@@ -344,9 +372,15 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
     headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version"]
     rows = []
     for bid in bids:
-        row: list[Any] = [bid.organisation, bid.title, words.profiles.get(bid.role_profile or "", bid.role_profile),
-                          words.bands.get(bid.band or "", bid.band), bid.number, bid.submitted_at,
-                          words.verdicts.get(bid.verdict, bid.verdict)]
+        row: list[Any] = [
+            bid.organisation,
+            bid.title,
+            words.profiles.get(bid.role_profile or "", bid.role_profile),
+            words.bands.get(bid.band or "", bid.band),
+            bid.number,
+            bid.submitted_at,
+            words.verdicts.get(bid.verdict, bid.verdict),
+        ]
         for stage in STAGES:
             row += [bid.score(stage), words.rags.get(bid.rag(stage), bid.rag(stage))]
         row += [words.decisions.get(bid.decision or "", bid.decision), bid.digest, bid.questionnaire_version]

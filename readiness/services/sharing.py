@@ -31,9 +31,11 @@ class Verification:
 
 def commissioners() -> list[Organisation]:
     """Every commissioning organisation, by name."""
-    return list(db.session.scalars(
-        db.select(Organisation).where(Organisation.kind == "commissioner").order_by(Organisation.name)
-    ))
+    return list(
+        db.session.scalars(
+            db.select(Organisation).where(Organisation.kind == "commissioner").order_by(Organisation.name)
+        )
+    )
 
 
 def shares_of(version: AssessmentVersion) -> list[Share]:
@@ -55,10 +57,19 @@ def share(version: AssessmentVersion, organisation: Organisation, user: User) ->
     item = Share(version_id=version.id, organisation_id=organisation.id, shared_by_id=user.id)
     db.session.add(item)
     db.session.flush()
-    audit.record("version_shared", "share", item.id, organisation_id=version.assessment.organisation_id,
-                 assessment_id=version.assessment_id, actor_id=user.id, version=version.number,
-                 version_id=version.id, commissioner_id=organisation.id, commissioner=organisation.name,
-                 digest=version.digest)
+    audit.record(
+        "version_shared",
+        "share",
+        item.id,
+        organisation_id=version.assessment.organisation_id,
+        assessment_id=version.assessment_id,
+        actor_id=user.id,
+        version=version.number,
+        version_id=version.id,
+        commissioner_id=organisation.id,
+        commissioner=organisation.name,
+        digest=version.digest,
+    )
     return item
 
 
@@ -93,9 +104,18 @@ def raise_query(version: AssessmentVersion, user: User, text: str) -> BidQuery:
     query = BidQuery(version_id=version.id, organisation_id=organisation_id, raised_by_id=user.id, text=text)
     db.session.add(query)
     db.session.flush()
-    audit.record("query_raised", "bid_query", query.id, organisation_id=organisation_id,
-                 assessment_id=version.assessment_id, actor_id=user.id, version=version.number,
-                 version_id=version.id, commissioner_id=organisation_id, text=text)
+    audit.record(
+        "query_raised",
+        "bid_query",
+        query.id,
+        organisation_id=organisation_id,
+        assessment_id=version.assessment_id,
+        actor_id=user.id,
+        version=version.number,
+        version_id=version.id,
+        commissioner_id=organisation_id,
+        text=text,
+    )
     return query
 
 
@@ -106,9 +126,18 @@ def answer_query(query: BidQuery, user: User, response: str) -> None:
     query.response = response
     query.responded_by_id = user.id
     query.responded_at = utcnow()
-    audit.record("query_answered", "bid_query", query.id, organisation_id=version.assessment.organisation_id,
-                 assessment_id=version.assessment_id, actor_id=user.id, version=version.number,
-                 version_id=version.id, commissioner_id=query.organisation_id, response=response)
+    audit.record(
+        "query_answered",
+        "bid_query",
+        query.id,
+        organisation_id=version.assessment.organisation_id,
+        assessment_id=version.assessment_id,
+        actor_id=user.id,
+        version=version.number,
+        version_id=version.id,
+        commissioner_id=query.organisation_id,
+        response=response,
+    )
 
 
 def queries_of(version: AssessmentVersion, organisation_ids: set[int] | None = None) -> list[BidQuery]:
@@ -137,29 +166,58 @@ def verify(version: AssessmentVersion, user: User) -> Verification:
     audited_digest = audited.detail.get("digest") if audited else None
     matches = bool(fresh.digest) and recomputed == fresh.digest and audited_digest in (None, fresh.digest)
     organisation_id = acting_for(user, version) if commissioner_ids(user) else version.assessment.organisation_id
-    audit.record("snapshot_verified", "assessment_version", version.id, organisation_id=organisation_id,
-                 assessment_id=version.assessment_id, actor_id=user.id, version=version.number,
-                 version_id=version.id, commissioner_id=organisation_id, matches=matches, recomputed=recomputed)
+    audit.record(
+        "snapshot_verified",
+        "assessment_version",
+        version.id,
+        organisation_id=organisation_id,
+        assessment_id=version.assessment_id,
+        actor_id=user.id,
+        version=version.number,
+        version_id=version.id,
+        commissioner_id=organisation_id,
+        matches=matches,
+        recomputed=recomputed,
+    )
     return Verification(matches, fresh.digest or "", recomputed, audited_digest)
 
 
 def record_export(user: User, fmt: str, version: AssessmentVersion | None, **detail: Any) -> None:
     """Audit data leaving the service: a bid's answers, or the filtered portfolio."""
     if version is None:
-        audit.record("portfolio_exported", "portfolio", None, organisation_id=min(commissioner_ids(user)),
-                     actor_id=user.id, format=fmt, **detail)
+        audit.record(
+            "portfolio_exported",
+            "portfolio",
+            None,
+            organisation_id=min(commissioner_ids(user)),
+            actor_id=user.id,
+            format=fmt,
+            **detail,
+        )
         return
     organisation_id = acting_for(user, version)
-    audit.record("bid_exported", "assessment_version", version.id, organisation_id=organisation_id,
-                 assessment_id=version.assessment_id, actor_id=user.id, version=version.number,
-                 version_id=version.id, commissioner_id=organisation_id, format=fmt, **detail)
+    audit.record(
+        "bid_exported",
+        "assessment_version",
+        version.id,
+        organisation_id=organisation_id,
+        assessment_id=version.assessment_id,
+        actor_id=user.id,
+        version=version.number,
+        version_id=version.id,
+        commissioner_id=organisation_id,
+        format=fmt,
+        **detail,
+    )
 
 
 def trail_of(version: AssessmentVersion, organisation_ids: set[int]) -> list[AuditEvent]:
     """The bid's history a commissioner may read: everything up to its submission, then what concerns them."""
-    events = list(db.session.scalars(
-        db.select(AuditEvent).where(AuditEvent.assessment_id == version.assessment_id).order_by(AuditEvent.id)
-    ))
+    events = list(
+        db.session.scalars(
+            db.select(AuditEvent).where(AuditEvent.assessment_id == version.assessment_id).order_by(AuditEvent.id)
+        )
+    )
     submitted = _submitted_event(version, events)
     cut = submitted.id if submitted else 0
     return [event for event in events if event.id <= cut or _concerns(event, version, organisation_ids)]
@@ -202,8 +260,11 @@ class BidDetail:
     @property
     def key_answers(self) -> list[tuple[str, str]]:
         """The role's context: the questions of the unscored first section, as (question, answer)."""
-        return [(q.text, answer_text(self.questionnaire, q, self.result.answers[q.id]))
-                for q in self.questionnaire.sections[0].questions if q.id in self.result.answers]
+        return [
+            (q.text, answer_text(self.questionnaire, q, self.result.answers[q.id]))
+            for q in self.questionnaire.sections[0].questions
+            if q.id in self.result.answers
+        ]
 
     @property
     def links(self) -> int:
@@ -221,16 +282,31 @@ def detail_of(version: AssessmentVersion) -> BidDetail:
     """Score a bid from its snapshot, with the evidence frozen into it."""
     frozen = assessments.snapshot_data(version)
     hashes = {(item["question_id"], item["sha256"]) for item in frozen.get("evidence", [])}
-    evidence = [item for item in db.session.scalars(
-        db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.question_id, Evidence.id)
-    ) if (item.question_id, item.sha256) in hashes]
+    evidence = [
+        item
+        for item in db.session.scalars(
+            db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.question_id, Evidence.id)
+        )
+        if (item.question_id, item.sha256) in hashes
+    ]
     return BidDetail(version, assessments.questionnaire_of(version), assessments.result_of(version), frozen, evidence)
 
 
 def answer_rows(detail: BidDetail) -> tuple[list[str], list[list[Any]]]:
     """A bid's answers as a table, one row per applicable question, each naming the questionnaire version."""
-    headers = ["Organisation", "Role", "Version", "Section", "Question ID", "Question", "Answer", "Note", "Link",
-               "Evidence files", "Questionnaire version"]
+    headers = [
+        "Organisation",
+        "Role",
+        "Version",
+        "Section",
+        "Question ID",
+        "Question",
+        "Answer",
+        "Note",
+        "Link",
+        "Evidence files",
+        "Questionnaire version",
+    ]
     frozen = detail.snapshot.get("answers", {})
     assessment = detail.version.assessment
     rows = []
@@ -239,11 +315,21 @@ def answer_rows(detail: BidDetail) -> tuple[list[str], list[list[Any]]]:
             if question.id not in detail.result.answers:
                 continue
             saved = frozen.get(question.id, {})
-            rows.append([assessment.organisation.name, assessment.title, detail.version.number, section.title,
-                         question.id, question.text,
-                         answer_text(detail.questionnaire, question, detail.result.answers[question.id]),
-                         saved.get("note", ""), saved.get("link", ""), len(detail.evidence_for(question.id)),
-                         detail.version.questionnaire_version])
+            rows.append(
+                [
+                    assessment.organisation.name,
+                    assessment.title,
+                    detail.version.number,
+                    section.title,
+                    question.id,
+                    question.text,
+                    answer_text(detail.questionnaire, question, detail.result.answers[question.id]),
+                    saved.get("note", ""),
+                    saved.get("link", ""),
+                    len(detail.evidence_for(question.id)),
+                    detail.version.questionnaire_version,
+                ]
+            )
     return headers, rows
 
 

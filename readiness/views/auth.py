@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from readiness import audit
@@ -16,8 +17,6 @@ from readiness.services import pending
 
 bp = Blueprint("auth", __name__)
 SIGN_IN_FAILED = "Enter a correct email address and password"
-# Used to spend the same time on unknown emails as on wrong passwords.
-_DUMMY = User(password_hash="scrypt:32768:8:1$0000000000000000$" + "0" * 128)
 
 
 @login_manager.user_loader
@@ -97,12 +96,19 @@ def sign_in() -> str | Response | tuple[str, int]:
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         if user is None:
-            _DUMMY.check_password(form.password.data)
+            _spend_the_same_time(form.password.data)
         audit.record("sign_in_failed", "user", user.id if user else None, email=email[:254])
         db.session.commit()
         form.email.errors = [SIGN_IN_FAILED]
         return render_template("auth/sign_in.html", form=form), 200
     return render_template("auth/sign_in.html", form=form)
+
+
+def _spend_the_same_time(password: str) -> None:
+    """Hash as a real check would, so unknown emails answer no faster than wrong passwords."""
+    check_password_hash(
+        generate_password_hash("unknown user", method=current_app.config["PASSWORD_HASH_METHOD"]), password
+    )
 
 
 def _safe_next(target: str | None) -> str:

@@ -55,13 +55,20 @@ class FilterForm(Form):
     submitted_from = IsoDateField("Submitted on or after", validators=[Optional()])
     submitted_to = IsoDateField("Submitted on or before", validators=[Optional()])
     sort = SelectField("Sort by")
-    order = SelectField("Order", choices=[SelectChoice("desc", "Highest or newest first"),
-                                          SelectChoice("asc", "Lowest or oldest first")])
+    order = SelectField(
+        "Order",
+        choices=[SelectChoice("desc", "Highest or newest first"), SelectChoice("asc", "Lowest or oldest first")],
+    )
 
 
 class QueryForm(FlaskForm):
-    text = TextAreaField("Your query", validators=[DataRequired("Enter your query"),
-                                                   Length(max=4000, message="Query must be 4,000 characters or fewer")])
+    text = TextAreaField(
+        "Your query",
+        validators=[
+            DataRequired("Enter your query"),
+            Length(max=4000, message="Query must be 4,000 characters or fewer"),
+        ],
+    )
 
 
 def _choices(anything: str, items: dict[str, str]) -> list[SelectChoice]:
@@ -75,20 +82,34 @@ def filter_form(organisation_ids: set[int], words: portfolio.Labels) -> tuple[Fi
     form.stage.choices = _choices("Any stage", words.stages)
     form.rating.choices = _choices("Any rating", words.rags)
     form.role_profile.choices = _choices("Any role profile", words.profiles)
-    form.organisation.choices = _choices("Any organisation", {
-        str(key): name for key, name in portfolio.organisations(organisation_ids)})
-    form.sort.choices = [SelectChoice(value, label) for value, label in (
-        ("submitted", "Date submitted"), ("organisation", "Organisation"), ("role", "Role"),
-        ("role_profile", "Role profile"), ("band", "Band"), ("verdict", "Verdict"),
-        *((f"stage_{stage}", f"Score: {title}") for stage, title in words.stages.items()))]
+    form.organisation.choices = _choices(
+        "Any organisation", {str(key): name for key, name in portfolio.organisations(organisation_ids)}
+    )
+    form.sort.choices = [
+        SelectChoice(value, label)
+        for value, label in (
+            ("submitted", "Date submitted"),
+            ("organisation", "Organisation"),
+            ("role", "Role"),
+            ("role_profile", "Role profile"),
+            ("band", "Band"),
+            ("verdict", "Verdict"),
+            *((f"stage_{stage}", f"Score: {title}") for stage, title in words.stages.items()),
+        )
+    ]
     form.validate()
     value = {field.name: field.data if not field.errors else None for field in form}
     filters = portfolio.Filters(
-        verdict=value["verdict"] or None, stage=value["stage"] or None, rating=value["rating"] or None,
+        verdict=value["verdict"] or None,
+        stage=value["stage"] or None,
+        rating=value["rating"] or None,
         role_profile=value["role_profile"] or None,
         organisation_id=int(value["organisation"]) if value["organisation"] else None,
-        submitted_from=value["submitted_from"], submitted_to=value["submitted_to"], search=value["q"] or "",
-        sort=value["sort"] or "submitted", descending=value["order"] != "asc",
+        submitted_from=value["submitted_from"],
+        submitted_to=value["submitted_to"],
+        search=value["q"] or "",
+        sort=value["sort"] or "submitted",
+        descending=value["order"] != "asc",
         page=request.args.get("page", 1, type=int) or 1,
     )
     return form, filters
@@ -102,8 +123,15 @@ def index() -> str:
     found = portfolio.page_of(organisation_ids, filters)
     risks, sample = portfolio.risk_counts(organisation_ids, filters)
     return render_template(
-        "portfolio/index.html", form=form, portfolio=found, words=words, risks=risks, sample=sample,
-        heat=found.heat, args=_args(), stages=portfolio.STAGES,
+        "portfolio/index.html",
+        form=form,
+        portfolio=found,
+        words=words,
+        risks=risks,
+        sample=sample,
+        heat=found.heat,
+        args=_args(),
+        stages=portfolio.STAGES,
         page_numbers=portfolio.page_numbers(found.page, found.pages),
     )
 
@@ -158,8 +186,7 @@ def compare() -> str | Response:
         flash(f"Select between 2 and {MAX_COMPARED} bids to compare.")
         return redirect(url_for("portfolio.index"))
     details = [sharing.detail_of(sharing.bid_or_404(current_user, version_id)) for version_id in wanted]
-    return render_template("portfolio/compare.html", details=details, words=portfolio.labels(),
-                           stages=portfolio.STAGES)
+    return render_template("portfolio/compare.html", details=details, words=portfolio.labels(), stages=portfolio.STAGES)
 
 
 @bp.route("/bids/<int:version_id>")
@@ -167,9 +194,15 @@ def bid(version_id: int, form: QueryForm | None = None) -> str:
     version = sharing.bid_or_404(current_user, version_id)
     organisation_ids = sharing.commissioner_ids(current_user)
     return render_template(
-        "portfolio/bid.html", detail=sharing.detail_of(version), words=portfolio.labels(), stages=portfolio.STAGES,
-        form=form or QueryForm(), verify_form=ConfirmForm(), queries=sharing.queries_of(version, organisation_ids),
-        trail=sharing.trail_of(version, organisation_ids), describe=sharing.describe,
+        "portfolio/bid.html",
+        detail=sharing.detail_of(version),
+        words=portfolio.labels(),
+        stages=portfolio.STAGES,
+        form=form or QueryForm(),
+        verify_form=ConfirmForm(),
+        queries=sharing.queries_of(version, organisation_ids),
+        trail=sharing.trail_of(version, organisation_ids),
+        describe=sharing.describe,
     )
 
 
@@ -183,8 +216,10 @@ def verify(version_id: int) -> Response:
     if checked.matches:
         flash("Verified: the stored snapshot still matches the digest recorded when it was submitted.")
     else:
-        flash(f"Verification failed: the stored snapshot does not match the digest recorded at submission. "
-              f"Its digest is now {checked.recomputed_digest}.")
+        flash(
+            f"Verification failed: the stored snapshot does not match the digest recorded at submission. "
+            f"Its digest is now {checked.recomputed_digest}."
+        )
     return redirect(url_for("portfolio.bid", version_id=version.id, _anchor="integrity"))
 
 

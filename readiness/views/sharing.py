@@ -25,13 +25,21 @@ def _signed_in() -> None:
 
 
 class ShareForm(FlaskForm):
-    organisation_id = SelectField("Which commissioner do you want to share this version with?", coerce=int,
-                                  validators=[InputRequired("Select a commissioner")])
+    organisation_id = SelectField(
+        "Which commissioner do you want to share this version with?",
+        coerce=int,
+        validators=[InputRequired("Select a commissioner")],
+    )
 
 
 class ReplyForm(FlaskForm):
-    response = TextAreaField("Your reply", validators=[
-        DataRequired("Enter your reply"), Length(max=4000, message="Reply must be 4,000 characters or fewer")])
+    response = TextAreaField(
+        "Your reply",
+        validators=[
+            DataRequired("Enter your reply"),
+            Length(max=4000, message="Reply must be 4,000 characters or fewer"),
+        ],
+    )
 
 
 def _submitted(assessment: Assessment, number: int) -> AssessmentVersion:
@@ -58,8 +66,15 @@ def index(assessment_id: int, number: int) -> str | Response:
         db.session.commit()
         flash(f"Version {version.number} is now shared with {organisation.name}.")
         return redirect(url_for("sharing.index", assessment_id=assessment.id, number=number))
-    return render_template("sharing/index.html", assessment=assessment, version=version, shares=shares, form=form,
-                           queries=sharing.queries_of(version), can_edit=editing)
+    return render_template(
+        "sharing/index.html",
+        assessment=assessment,
+        version=version,
+        shares=shares,
+        form=form,
+        queries=sharing.queries_of(version),
+        can_edit=editing,
+    )
 
 
 @bp.route("/<int:assessment_id>/v/<int:number>/queries/<int:query_id>", methods=["GET", "POST"])
