@@ -63,7 +63,7 @@ def _stage_chart(stages: tuple[StageBar, ...]) -> bytes:
         bars = axes.barh(titles, scores, color=colours, edgecolor=TEXT_COLOUR, linewidth=0.5)
         for bar, (_, score, rag) in zip(bars, reversed(stages), strict=True):
             axes.text(
-                min(bar.get_width() + 1.5, 88),
+                bar.get_width() + 1.5,  # outside the bar, always on the light background
                 bar.get_y() + bar.get_height() / 2,
                 f"{score} ({rag.title()})",
                 va="center",
@@ -71,7 +71,7 @@ def _stage_chart(stages: tuple[StageBar, ...]) -> bytes:
                 color=TEXT_COLOUR,
             )
         _tidy(axes, "Score out of 100")
-        axes.set_xlim(0, 100)
+        axes.set_xlim(0, 125)  # room for the labels beyond a full bar
         axes.set_xticks([0, 25, 50, 75, 100])
         return svg_bytes(figure)
 
