@@ -9,7 +9,7 @@ from flask import Flask
 
 from readiness.extensions import db
 from readiness.models import Evidence
-from readiness.services import assessments
+from readiness.services import assessments, sharing
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import best
 from tests.support.factory import Factory
@@ -44,9 +44,15 @@ def route_urls(app: Flask, prefix: str, values: dict[str, object]) -> list[tuple
 
 @pytest.fixture
 def other_teams_assessment(app: Flask, make: Factory) -> dict[str, object]:
+    """A submitted version of another organisation's assessment, with evidence, a query and a draft."""
     owner = make.user("project_lead")
     assessment = make.assessment(owner, answers=best(questionnaire()))
     version = assessments.latest_version(assessment)
+    assessments.submit(version, owner)
+    funder = make.organisation("Their commissioner", kind="commissioner")
+    sharing.share(version, funder, owner)
+    query = sharing.raise_query(version, make.user("commissioner", organisation=funder), "Who supervises?")
+    db.session.commit()
     evidence = Evidence(
         version_id=version.id,
         question_id="need_patient_need",
@@ -59,28 +65,71 @@ def other_teams_assessment(app: Flask, make: Factory) -> dict[str, object]:
     )
     db.session.add(evidence)
     db.session.commit()
-    return {"assessment_id": assessment.id, "number": 1, "section_id": "need", "evidence_id": evidence.id}
+    return {
+        "assessment_id": assessment.id,
+        "number": 1,
+        "section_id": "need",
+        "evidence_id": evidence.id,
+        "version_id": version.id,
+        "query_id": query.id,
+        "key": "need_not_based_on_patient_need.1",
+        "fmt": "csv",
+    }
+
+
+OBJECT_ARGUMENTS = {"assessment_id", "version_id", "evidence_id", "query_id"}
 
 
 @pytest.mark.parametrize("role", ["project_lead", "board_member", "commissioner", "administrator"])
-def test_people_of_another_organisation_get_403_or_404_on_every_wizard_url(
+def test_people_of_another_organisation_get_403_or_404_on_every_url_naming_an_object(
     app: Flask,
-    client,
+    client,  # noqa: ANN001
     make: Factory,
     other_teams_assessment: dict[str, object],
     role: str,
 ) -> None:
+    """Every route of the app that names an assessment, version, bid, evidence or query."""
     make.sign_in(client, make.user(role))
     checked = 0
-    for endpoint, url, methods in route_urls(app, "wizard.", other_teams_assessment):
-        if endpoint in ("wizard.dashboard", "wizard.new"):
+    for endpoint, url, methods in route_urls(app, "", other_teams_assessment):
+        if not OBJECT_ARGUMENTS & set(next(app.url_map.iter_rules(endpoint)).arguments):
             continue
         for method in methods:
             response = client.open(url, method=method, data={})
             assert response.status_code in (403, 404), f"{role} {method} {url} -> {response.status_code}"
             checked += 1
-    assert checked >= 12
+    assert checked >= 30
     assert "Band 4 assistant practitioner" not in client.get("/assessments/").text
+
+
+@pytest.mark.parametrize("role", ["project_lead", "board_member", "administrator"])
+def test_only_commissioners_reach_the_portfolio(app: Flask, client, make: Factory, role: str) -> None:  # noqa: ANN001
+    make.sign_in(client, make.user(role))
+    for endpoint, url, methods in route_urls(app, "portfolio.", {"version_id": 1, "fmt": "csv"}):
+        for method in methods:
+            assert client.open(url, method=method, data={}).status_code in (403, 404), f"{role} {method} {url}"
+
+
+def test_every_post_without_a_csrf_token_is_refused(csrf_app: Flask, make: Factory) -> None:
+    client = csrf_app.test_client()
+    lead = make.user("project_lead")
+    assessment = make.assessment(lead)
+    make.sign_in(client, lead)
+    values = {
+        "assessment_id": assessment.id,
+        "number": 1,
+        "section_id": "need",
+        "evidence_id": 1,
+        "version_id": 1,
+        "query_id": 1,
+        "key": "x.1",
+        "fmt": "csv",
+    }
+    posts = [(endpoint, url) for endpoint, url, methods in route_urls(csrf_app, "", values) if "POST" in methods]
+    assert len(posts) >= 15
+    for endpoint, url in posts:
+        response = client.post(url, data={"action": "continue"})
+        assert response.status_code == 400, f"POST {url} ({endpoint}) without a token -> {response.status_code}"
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_from_every_private_page(
