@@ -83,7 +83,7 @@ OBJECT_ARGUMENTS = {"assessment_id", "version_id", "evidence_id", "query_id"}
 @pytest.mark.parametrize("role", ["project_lead", "board_member", "commissioner", "administrator"])
 def test_people_of_another_organisation_get_403_or_404_on_every_url_naming_an_object(
     app: Flask,
-    client,  # noqa: ANN001
+    client,
     make: Factory,
     other_teams_assessment: dict[str, object],
     role: str,
@@ -103,9 +103,9 @@ def test_people_of_another_organisation_get_403_or_404_on_every_url_naming_an_ob
 
 
 @pytest.mark.parametrize("role", ["project_lead", "board_member", "administrator"])
-def test_only_commissioners_reach_the_portfolio(app: Flask, client, make: Factory, role: str) -> None:  # noqa: ANN001
+def test_only_commissioners_reach_the_portfolio(app: Flask, client, make: Factory, role: str) -> None:
     make.sign_in(client, make.user(role))
-    for endpoint, url, methods in route_urls(app, "portfolio.", {"version_id": 1, "fmt": "csv"}):
+    for _endpoint, url, methods in route_urls(app, "portfolio.", {"version_id": 1, "fmt": "csv"}):
         for method in methods:
             assert client.open(url, method=method, data={}).status_code in (403, 404), f"{role} {method} {url}"
 
