@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, abort, g, request
 
 
 def init_app(app: Flask) -> None:
     @app.before_request
     def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+
+    @app.before_request
+    def _refuse_nul_characters() -> None:
+        # No keyboard types a NUL, PostgreSQL cannot store one, and it hides text from reviewers.
+        values = [*request.args.values(), *(request.form.values() if request.method == "POST" else ())]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     @app.context_processor
     def _inject_nonce() -> dict[str, str]:

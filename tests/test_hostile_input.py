@@ -107,3 +107,14 @@ def test_any_json_given_to_score_exits_0_or_2_never_a_traceback(runner, data: An
 def test_any_answer_values_given_to_score_exit_0_or_2(runner, answers: dict[str, Any]) -> None:
     result = runner.invoke(args=["score", "-"], input=json.dumps({"answers": answers}, allow_nan=True))
     assert result.exit_code in (0, 2), result.output
+
+
+def test_a_nul_character_is_refused_with_400_and_nothing_changes(signed_in) -> None:
+    client, version = signed_in
+    url = f"/assessments/{version.assessment_id}/v/1/section/need"
+    before = assessments.answers_of(version)
+    response = client.post(
+        url, data={"action": "later", "note__need_patient_need": "a\x00b", "q__need_patient_need": "no"}
+    )
+    assert response.status_code == 400
+    assert assessments.answers_of(version) == before
