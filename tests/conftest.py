@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from tests.support import databases
 from tests.support.factory import Factory
@@ -124,3 +126,20 @@ def runner(app: Flask) -> Any:
 @pytest.fixture
 def make(app: Flask) -> Factory:
     return Factory(app)
+
+
+@pytest.fixture
+def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Factory]]:
+    """The app on a real threaded server on loopback, for truly parallel requests."""
+    from readiness.extensions import db
+
+    app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False, SERVER_NAME=None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    with app.app_context():
+        yield f"http://127.0.0.1:{server.server_port}", Factory(app)
+        db.session.remove()
+        server.shutdown()
+        thread.join(5)
+        db.engine.dispose()

@@ -2,58 +2,13 @@
 
 from __future__ import annotations
 
-import http.cookiejar
 import threading
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
 
 from readiness.extensions import db
 from readiness.services import assessments
-from tests.conftest import make_app
 from tests.support.factory import PASSWORD, Factory
+from tests.support.http import Browser
 from tests.test_wizard import seen_of
-
-
-class Browser:
-    """A minimal cookie-keeping HTTP client that does not follow redirects."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
-        )
-
-    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, data=body, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Factory]]:
-    app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False, SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    with app.app_context():
-        yield f"http://127.0.0.1:{server.server_port}", Factory(app)
-        db.session.remove()
-        server.shutdown()
-        thread.join(5)
-        db.engine.dispose()
 
 
 def test_simultaneous_saves_of_one_answer_never_silently_overwrite(served: tuple[str, Factory]) -> None:

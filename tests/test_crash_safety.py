@@ -17,7 +17,7 @@ import pytest
 from readiness.extensions import db
 from readiness.services import assessments
 from tests.support.factory import PASSWORD, Factory
-from tests.test_concurrency import Browser
+from tests.support.http import Browser
 from tests.test_wizard import seen_of
 
 ROOT = Path(__file__).resolve().parent.parent
