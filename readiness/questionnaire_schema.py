@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -35,6 +36,10 @@ def _condition(value: Any) -> Condition:
 Identifier = Annotated[str, AfterValidator(_identifier)]
 Text = Annotated[str, Field(min_length=1)]
 ConditionField = Annotated[Any, AfterValidator(_condition)]
+
+
+class QuestionnaireError(ValueError):
+    """A questionnaire file is invalid; the message names file, item and problem."""
 
 
 class Frozen(BaseModel):
@@ -208,3 +213,17 @@ class ExamplesFile(Frozen):
 
 class RolesFile(Frozen):
     roles: tuple[RoleProfile, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Section:
+    info: SectionInfo
+    questions: tuple[Question, ...]
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def title(self) -> str:
+        return self.info.title
