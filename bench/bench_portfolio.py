@@ -38,9 +38,17 @@ def build_app(database_url: str, instance: Path) -> Any:
 
     from readiness import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "INSTANCE_PATH": instance, "TESTING": True,
-                      "AUTO_UPGRADE_DATABASE": "never", "SECRET_KEY": "bench-secret-key-long-enough-for-this",
-                      "UPLOAD_FOLDER": instance / "evidence", "SERVER_NAME": "localhost"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "INSTANCE_PATH": instance,
+            "TESTING": True,
+            "AUTO_UPGRADE_DATABASE": "never",
+            "SECRET_KEY": "bench-secret-key-long-enough-for-this",
+            "UPLOAD_FOLDER": instance / "evidence",
+            "SERVER_NAME": "localhost",
+        }
+    )
     app.add_url_rule("/bench-bare", "bench_bare", lambda: "ok")
     with app.app_context():
         upgrade()
@@ -110,19 +118,47 @@ def clone(templates: list[Any], total: int, providers: int) -> None:
         data["assessment"] = {"id": assessment_id, "title": title, "organisation": organisation.name}
         text = snapshot.canonical_json(data)
         submitted = source.submitted_at - timedelta(hours=number)
-        rows_a.append({"id": assessment_id, "organisation_id": organisation.id, "title": title,
-                       "created_by_id": source.created_by_id, "created_at": submitted, "updated_at": submitted})
-        rows_v.append({"id": version_id, "assessment_id": assessment_id, "number": 1,
-                       "questionnaire_version": source.questionnaire_version, "state": "submitted",
-                       "created_by_id": source.created_by_id, "created_at": submitted, "updated_at": submitted,
-                       "submitted_at": submitted, "submitted_by_id": source.created_by_id, "snapshot": text,
-                       "digest": snapshot.digest(text), "verdict": source.verdict, "role_profile": source.role_profile,
-                       "band": source.band, "stage_scores": source.stage_scores})
-        rows_s.append({"version_id": version_id, "organisation_id": icb.id, "shared_by_id": source.created_by_id,
-                       "shared_at": submitted})
+        rows_a.append(
+            {
+                "id": assessment_id,
+                "organisation_id": organisation.id,
+                "title": title,
+                "created_by_id": source.created_by_id,
+                "created_at": submitted,
+                "updated_at": submitted,
+            }
+        )
+        rows_v.append(
+            {
+                "id": version_id,
+                "assessment_id": assessment_id,
+                "number": 1,
+                "questionnaire_version": source.questionnaire_version,
+                "state": "submitted",
+                "created_by_id": source.created_by_id,
+                "created_at": submitted,
+                "updated_at": submitted,
+                "submitted_at": submitted,
+                "submitted_by_id": source.created_by_id,
+                "snapshot": text,
+                "digest": snapshot.digest(text),
+                "verdict": source.verdict,
+                "role_profile": source.role_profile,
+                "band": source.band,
+                "stage_scores": source.stage_scores,
+            }
+        )
+        rows_s.append(
+            {
+                "version_id": version_id,
+                "organisation_id": icb.id,
+                "shared_by_id": source.created_by_id,
+                "shared_at": submitted,
+            }
+        )
     for model, rows in ((Assessment, rows_a), (AssessmentVersion, rows_v), (Share, rows_s)):
         for start in range(0, len(rows), 1000):
-            db.session.execute(insert(model), rows[start:start + 1000])
+            db.session.execute(insert(model), rows[start : start + 1000])
     db.session.commit()
 
 
@@ -181,34 +217,56 @@ def run_backend(name: str, database_url: str, bids: int, runs: int) -> dict[str,
         total = db.session.scalar(db.select(db.func.count()).select_from(portfolio.AV))
         db.session.remove()
         db.engine.dispose()
-    return {"backend": name, "bids": total, "bare": bare, "page": page, "chart": chart, "cold_page": cold_page,
-            "cold_chart": cold_chart, "few_queries": few_queries, "templates": len(templates)}
+    return {
+        "backend": name,
+        "bids": total,
+        "bare": bare,
+        "page": page,
+        "chart": chart,
+        "cold_page": cold_page,
+        "cold_chart": cold_chart,
+        "few_queries": few_queries,
+        "templates": len(templates),
+    }
 
 
 def report(results: list[dict[str, Any]], runs: int) -> str:
-    lines = [SECTION, "",
-             f"`bench/bench_portfolio.py`, run {time.strftime('%Y-%m-%d')} on this machine (2 cores), in-process via "
-             f"Flask's test client, median of {runs} requests after one warm-up. Page: `{URL}` (first page of 25, "
-             "filter any stage red, sorted by organisation; includes the summary, risks and heatmap table). "
-             "Chart: the heatmap SVG the page's `<img>` loads.", "",
-             "| backend | bids | bare route ms | page ms | page queries | chart ms | chart queries | page ms / bare |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        SECTION,
+        "",
+        f"`bench/bench_portfolio.py`, run {time.strftime('%Y-%m-%d')} on this machine (2 cores), in-process via "
+        f"Flask's test client, median of {runs} requests after one warm-up. Page: `{URL}` (first page of 25, "
+        "filter any stage red, sorted by organisation; includes the summary, risks and heatmap table). "
+        "Chart: the heatmap SVG the page's `<img>` loads.",
+        "",
+        "| backend | bids | bare route ms | page ms | page queries | chart ms | chart queries | page ms / bare |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in results:
-        lines.append(f"| {r['backend']} | {r['bids']:,} | {r['bare'][0]:.2f} | {r['page'][0]:.1f} | {r['page'][1]} | "
-                     f"{r['chart'][0]:.1f} | {r['chart'][1]} | {r['page'][0] / r['bare'][0]:.0f}x |")
+        lines.append(
+            f"| {r['backend']} | {r['bids']:,} | {r['bare'][0]:.2f} | {r['page'][0]:.1f} | {r['page'][1]} | "
+            f"{r['chart'][0]:.1f} | {r['chart'][1]} | {r['page'][0] / r['bare'][0]:.0f}x |"
+        )
     lines += ["", "First request after loading the bids (risk cache empty, chart not yet drawn):", ""]
     for r in results:
-        lines.append(f"- {r['backend']}: page {r['cold_page']:.0f} ms (rescoring the 200 most recent matching "
-                     f"snapshots once), chart {r['cold_chart']:.0f} ms. Queries with {r['templates']} bids: "
-                     f"{r['few_queries']}; with {r['bids']:,}: {r['page'][1]}.")
+        lines.append(
+            f"- {r['backend']}: page {r['cold_page']:.0f} ms (rescoring the 200 most recent matching "
+            f"snapshots once), chart {r['cold_chart']:.0f} ms. Queries with {r['templates']} bids: "
+            f"{r['few_queries']}; with {r['bids']:,}: {r['page'][1]}."
+        )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    lines += ["", f"Load average at the end of the run: {load} (other jobs shared the 2 cores, so absolute times are "
-              "inflated; compare with the bare route). Query counts exclude loading the signed-in user (2 queries "
-              "per real request), which the test client's shared session serves from its identity map.", "",
-              "Filters, sorting, paging, the stage summary and the heatmap are SQL over the denormalised columns "
-              "(`verdict`, `role_profile`, `band`, `stage_scores` JSON, `submitted_at`, the organisation); nothing "
-              "is rescored per request. \"Risks most often found\" rescores at most the 200 most recent matching "
-              "snapshots, cached by digest, so its cost is bounded and paid once.", ""]
+    lines += [
+        "",
+        f"Load average at the end of the run: {load} (other jobs shared the 2 cores, so absolute times are "
+        "inflated; compare with the bare route). Query counts exclude loading the signed-in user (2 queries "
+        "per real request), which the test client's shared session serves from its identity map.",
+        "",
+        "Filters, sorting, paging, the stage summary and the heatmap are SQL over the denormalised columns "
+        "(`verdict`, `role_profile`, `band`, `stage_scores` JSON, `submitted_at`, the organisation); nothing "
+        'is rescored per request. "Risks most often found" rescores at most the 200 most recent matching '
+        "snapshots, cached by digest, so its cost is bounded and paid once.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -235,8 +293,9 @@ def main() -> None:
         with psycopg.connect(PG_SERVER, autocommit=True) as connection:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         try:
-            results.append(run_backend("PostgreSQL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-                                       args.bids, args.runs))
+            results.append(
+                run_backend("PostgreSQL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", args.bids, args.runs)
+            )
             print(results[-1])
         finally:
             with psycopg.connect(PG_SERVER, autocommit=True) as connection:

@@ -108,9 +108,9 @@ def _reset_sequences(session: Session) -> None:
         return
     for table in _tables():
         if "id" in table.columns:
-            session.execute(
-                text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608 - names from metadata
-                    f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
-                )
+            # Table names come from our own metadata, never from input.
+            statement = (
+                f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "  # noqa: S608
+                f'COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'  # nosec B608
             )
+            session.execute(text(statement))

@@ -159,7 +159,8 @@ def _files(folder: Path) -> list[Path]:
 
 def _read(path: Path, model: type[ModelT]) -> ModelT:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)  # noqa: S506
+        # A safe loader (CSafeLoader without YAML 1.1 booleans), so nothing is instantiated.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Yaml12Loader)  # noqa: S506  # nosec B506
     except FileNotFoundError:
         raise QuestionnaireError(f"{path}: file is missing") from None
     except yaml.YAMLError as error:

@@ -27,23 +27,35 @@ class ProjectLead(HttpUser):
         page = self.client.get("/sign-in", name="/sign-in").text
         self.client.post(
             "/sign-in",
-            data={"email": f"lead{self.number}@load.example", "password": PASSWORD, "csrf_token": TOKEN.search(page).group(1)},
+            data={
+                "email": f"lead{self.number}@load.example",
+                "password": PASSWORD,
+                "csrf_token": TOKEN.search(page).group(1),
+            },
             name="/sign-in (post)",
         )
         self.assessment = os.environ.get(f"LOAD_ASSESSMENT_{self.number}", str(self.number))
 
     @task(3)
     def answer_a_section(self) -> None:
-        section = random.choice(SECTIONS)  # noqa: S311 - load mix, not security
+        section = random.choice(SECTIONS)
         url = f"/assessments/{self.assessment}/v/1/section/{section}"
         page = self.client.get(url, name="/section (get)").text
         token, seen = TOKEN.search(page), SEEN.search(page)
         if not token or not seen:
             return
-        fields = {name: random.choice(["yes", "partly", "no"]) for name in set(re.findall(r'name="(q__[a-z0-9_]+)" type="radio"', page))}  # noqa: S311
+        fields = {
+            name: random.choice(["yes", "partly", "no"])
+            for name in set(re.findall(r'name="(q__[a-z0-9_]+)" type="radio"', page))
+        }
         self.client.post(
             url,
-            data={"csrf_token": token.group(1), "seen": seen.group(1).replace("&#34;", '"'), "action": "later", **fields},
+            data={
+                "csrf_token": token.group(1),
+                "seen": seen.group(1).replace("&#34;", '"'),
+                "action": "later",
+                **fields,
+            },
             name="/section (post)",
         )
 
