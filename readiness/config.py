@@ -48,6 +48,7 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "UPLOAD_FOLDER": Path(os.environ.get("UPLOAD_FOLDER", instance / "evidence")),
+        "PACK_CACHE_FOLDER": Path(os.environ.get("PACK_CACHE_FOLDER", instance / "board-packs")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         "QUESTIONNAIRE_ROOT": Path(os.environ.get("QUESTIONNAIRE_ROOT", ROOT / "questionnaires")),

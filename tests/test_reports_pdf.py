@@ -96,3 +96,16 @@ def test_a_remote_image_in_a_note_is_never_fetched(tmp_path: Path) -> None:
         '<body><p>Hi</p><img src="http://127.0.0.1:9/x.png" alt="x"></body></html>'
     )
     assert pdf.render(html).startswith(b"%PDF")
+
+
+def test_an_unchanged_pack_is_served_from_the_cache_and_a_change_makes_a_new_one(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from readiness import pdf
+
+    html = "<html><body><h1>Board pack</h1><p>Verdict: not ready</p></body></html>"
+    first = pdf.render_cached(html, tmp_path)
+    with mock.patch.object(pdf, "render", side_effect=AssertionError("rendered again")):
+        assert pdf.render_cached(html, tmp_path) == first
+    changed = pdf.render_cached(html.replace("not ready", "ready"), tmp_path)
+    assert changed != first and len(list(tmp_path.glob("*.pdf"))) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, TextAreaField
@@ -120,13 +120,14 @@ def track(assessment_id: int, number: int, key: str) -> str | Response:
 @bp.route("/<int:assessment_id>/v/<int:number>/board-pack.pdf")
 def board_pack(assessment_id: int, number: int) -> Response:
     version = version_or_404(assessment_id, number)
-    page = reporting.load(version, _today())
+    today = _today()
+    page = reporting.load(version, today)
     html = render_template(
-        "reports/board_pack.html", assessment=version.assessment, version=version, page=page, generated_at=utcnow()
+        "reports/board_pack.html", assessment=version.assessment, version=version, page=page, generated_at=today
     )
     filename = f"board-pack-{assessment_id}-v{number}.pdf"
     return Response(
-        pdf.render(html),
+        pdf.render_cached(html, current_app.config["PACK_CACHE_FOLDER"]),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
