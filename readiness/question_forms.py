@@ -183,9 +183,8 @@ def _required(question: Question) -> Any:
     message = f"{verb} an answer to: {question.text}"
 
     def check(form: Any, field: Field) -> None:
-        if field.data in (None, "", []) and not getattr(field, "parts", None):
-            raise ValidationError(message)
-        if isinstance(field, NHSDateField) and not field.data and not field.process_errors:
+        # A date typed wrongly already carries its own error; only a blank answer needs this one.
+        if field.data in (None, "", []) and not field.process_errors:
             raise ValidationError(message)
 
     check.field_flags = {"required": True}  # type: ignore[attr-defined]
