@@ -78,18 +78,6 @@ class Questionnaire:
         """Map each question to the role profile that brings it in, if any."""
         return {qid: question.role_profile for qid, question in self.questions.items()}
 
-    def triggers_for(self, profile: str | None) -> tuple[tuple[Rule, Predicate], ...]:
-        """Return the rules that can fire for a role profile: the general ones and the profile's own."""
-        return self._triggers_by_profile.get(profile, self._triggers_by_profile[None])
-
-    @cached_property
-    def _triggers_by_profile(self) -> dict[str | None, tuple[tuple[Rule, Predicate], ...]]:
-        general = tuple(pair for pair in self.triggers if pair[0].role_profile is None)
-        grouped: dict[str | None, tuple[tuple[Rule, Predicate], ...]] = {None: general}
-        for profile in self.roles:
-            grouped[profile] = general + tuple(pair for pair in self.triggers if pair[0].role_profile == profile)
-        return grouped
-
     @cached_property
     def option_scores(self) -> dict[str, dict[str, float | None]]:
         """Map each scale or choice question to its option scores."""

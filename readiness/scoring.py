@@ -144,7 +144,12 @@ def _compiled(questionnaire: Questionnaire) -> _Compiled:
     }
     profiles: list[str | None] = [None, *questionnaire.roles]
     triggers = {
-        profile: tuple(sorted(questionnaire.triggers_for(profile), key=lambda pair: SEVERITY_ORDER[pair[0].severity]))
+        profile: tuple(
+            sorted(
+                (pair for pair in questionnaire.triggers if pair[0].role_profile in (None, profile)),
+                key=lambda pair: SEVERITY_ORDER[pair[0].severity],
+            )
+        )
         for profile in profiles
     }
     order = plan_order(questionnaire)

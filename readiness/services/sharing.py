@@ -57,15 +57,13 @@ def share(version: AssessmentVersion, organisation: Organisation, user: User) ->
     item = Share(version_id=version.id, organisation_id=organisation.id, shared_by_id=user.id)
     db.session.add(item)
     db.session.flush()
-    audit.record(
+    _record_bid_event(
         "version_shared",
         "share",
         item.id,
+        version,
+        user,
         organisation_id=version.assessment.organisation_id,
-        assessment_id=version.assessment_id,
-        actor_id=user.id,
-        version=version.number,
-        version_id=version.id,
         commissioner_id=organisation.id,
         commissioner=organisation.name,
         digest=version.digest,
@@ -104,15 +102,13 @@ def raise_query(version: AssessmentVersion, user: User, text: str) -> BidQuery:
     query = BidQuery(version_id=version.id, organisation_id=organisation_id, raised_by_id=user.id, text=text)
     db.session.add(query)
     db.session.flush()
-    audit.record(
+    _record_bid_event(
         "query_raised",
         "bid_query",
         query.id,
+        version,
+        user,
         organisation_id=organisation_id,
-        assessment_id=version.assessment_id,
-        actor_id=user.id,
-        version=version.number,
-        version_id=version.id,
         commissioner_id=organisation_id,
         text=text,
     )
@@ -126,15 +122,13 @@ def answer_query(query: BidQuery, user: User, response: str) -> None:
     query.response = response
     query.responded_by_id = user.id
     query.responded_at = utcnow()
-    audit.record(
+    _record_bid_event(
         "query_answered",
         "bid_query",
         query.id,
+        version,
+        user,
         organisation_id=version.assessment.organisation_id,
-        assessment_id=version.assessment_id,
-        actor_id=user.id,
-        version=version.number,
-        version_id=version.id,
         commissioner_id=query.organisation_id,
         response=response,
     )
@@ -166,15 +160,13 @@ def verify(version: AssessmentVersion, user: User) -> Verification:
     audited_digest = audited.detail.get("digest") if audited else None
     matches = bool(fresh.digest) and recomputed == fresh.digest and audited_digest in (None, fresh.digest)
     organisation_id = acting_for(user, version) if commissioner_ids(user) else version.assessment.organisation_id
-    audit.record(
+    _record_bid_event(
         "snapshot_verified",
         "assessment_version",
         version.id,
+        version,
+        user,
         organisation_id=organisation_id,
-        assessment_id=version.assessment_id,
-        actor_id=user.id,
-        version=version.number,
-        version_id=version.id,
         commissioner_id=organisation_id,
         matches=matches,
         recomputed=recomputed,
@@ -196,15 +188,13 @@ def record_export(user: User, fmt: str, version: AssessmentVersion | None, **det
         )
         return
     organisation_id = acting_for(user, version)
-    audit.record(
+    _record_bid_event(
         "bid_exported",
         "assessment_version",
         version.id,
+        version,
+        user,
         organisation_id=organisation_id,
-        assessment_id=version.assessment_id,
-        actor_id=user.id,
-        version=version.number,
-        version_id=version.id,
         commissioner_id=organisation_id,
         format=fmt,
         **detail,
@@ -353,3 +343,29 @@ def describe(event: AuditEvent, questionnaire: Questionnaire) -> str:
         "board_decision_recorded": f"Recorded the board's decision: {str(detail.get('decision')).replace('_', ' ')}",
     }
     return described.get(event.action, event.action.replace("_", " ").capitalize())
+
+
+def _record_bid_event(
+    action: str,
+    object_type: str,
+    object_id: object,
+    version: AssessmentVersion,
+    user: User,
+    *,
+    organisation_id: int,
+    commissioner_id: int,
+    **detail: Any,
+) -> None:
+    """Audit something done to a shared bid, naming the version and the commissioner it concerns."""
+    audit.record(
+        action,
+        object_type,
+        object_id,
+        organisation_id=organisation_id,
+        assessment_id=version.assessment_id,
+        actor_id=user.id,
+        version=version.number,
+        version_id=version.id,
+        commissioner_id=commissioner_id,
+        **detail,
+    )
