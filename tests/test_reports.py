@@ -126,6 +126,21 @@ def test_notes_are_shown_as_text_never_as_markup(client: FlaskClient, make: Fact
         assert 'href="http://evil.example' not in html
 
 
+@pytest.mark.parametrize("submit", [False, True])
+def test_the_evidence_table_lists_each_answer_s_link(client: FlaskClient, make: Factory, submit: bool) -> None:
+    lead = make.user("project_lead")
+    version = assessments.latest_version(make.assessment(lead, answers=best(questionnaire())))
+    row = saved_rows(version.id)["need_patient_need"]
+    entry = Entry(row.value, "", "https://intranet.example.nhs.uk/workforce-plan")
+    assert not save(version, {"need_patient_need": entry}, {"need_patient_need": row.revision}, lead)
+    if submit:
+        assert assessments.submit(version, lead)
+    make.sign_in(client, lead)
+    html = client.get(f"/assessments/{version.assessment_id}/v/1/results").text
+    assert '<a href="https://intranet.example.nhs.uk/workforce-plan" rel="noopener noreferrer">' in html
+    assert "No evidence has been uploaded or linked." not in html
+
+
 def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(
     client: FlaskClient, make: Factory
 ) -> None:

@@ -43,6 +43,12 @@ class ReportPage:
     def decision(self) -> BoardDecision | None:
         return self.decisions[0] if self.decisions else None
 
+    @property
+    def links(self) -> list[tuple[str, str]]:
+        """(question id, link) for every applicable answer that gives an evidence link."""
+        answers = self.report.result.answers
+        return [(qid, detail.link) for qid, detail in self.details.items() if detail.link and qid in answers]
+
 
 def load(version: AssessmentVersion, today: date) -> ReportPage:
     """Score a version (from its snapshot once submitted) and gather its notes, evidence, plan and decisions."""
