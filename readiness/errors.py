@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -27,6 +27,16 @@ PAGES = {
 }
 
 
+API_PREFIX = "/api/"
+
+
+def json_error(status: int, message: str) -> Response:
+    """The API's error body: {"error": {"status": ..., "message": ...}}."""
+    response = jsonify(error={"status": status, "message": message})
+    response.status_code = status
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int] | Response:
@@ -36,14 +46,21 @@ def init_app(app: Flask) -> None:
         return _http_error(error)
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> tuple[str, int]:
+    def _http_error(error: HTTPException) -> tuple[str, int] | Response:
         code = error.code or 500
+        # Routing errors (404, 405) happen before the API blueprint's own handler can see them.
+        if request.path.startswith(API_PREFIX):
+            response = json_error(code, error.name)
+            response.headers.update((k, v) for k, v in error.get_headers() if k == "Allow")
+            return response
         title, advice = PAGES.get(code, PAGES[400 if code < 500 else 500])
         if isinstance(error, CSRFError):
             advice = "Your form expired or came from another site. Go back, reload the page and try again."
         return render_template("errors/error.html", title=title, advice=advice, code=code), code
 
     @app.errorhandler(500)
-    def _unexpected(error: Exception) -> tuple[str, int]:
+    def _unexpected(error: Exception) -> tuple[str, int] | Response:
+        if request.path.startswith(API_PREFIX):
+            return json_error(500, "Internal Server Error")
         title, advice = PAGES[500]
         return render_template("errors/error.html", title=title, advice=advice, code=500), 500

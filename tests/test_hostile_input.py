@@ -118,3 +118,60 @@ def test_a_nul_character_is_refused_with_400_and_nothing_changes(signed_in) -> N
     )
     assert response.status_code == 400
     assert assessments.answers_of(version) == before
+
+
+API_PATHS = [
+    "/api/assessments",
+    "/api/assessments/{a}",
+    "/api/assessments/{a}/versions/{n}",
+    "/api/assessments/{a}/versions/{n}/report",
+    "/api/assessments/{a}/versions/{n}/plan",
+]
+IDS = st.one_of(st.integers(min_value=0, max_value=3), st.integers(min_value=0, max_value=10**30), st.just(2**63))
+JSON = st.recursive(
+    st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=20), children, max_size=4),
+    max_leaves=10,
+)
+
+
+def test_the_api_routes_are_the_ones_fuzzed(app) -> None:
+    routes = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/")}
+    fuzzed = {p.replace("{a}", "<int:assessment_id>").replace("{n}", "<int:number>") for p in API_PATHS}
+    assert routes - {"/api/openapi.json", "/api/docs"} == fuzzed
+
+
+@SETTINGS
+@given(
+    path=st.sampled_from(API_PATHS),
+    assessment_id=IDS,
+    number=IDS,
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    query=st.dictionaries(st.text(max_size=10), st.text(max_size=40), max_size=3),
+    body=JSON,
+)
+def test_any_request_to_the_api_answers_json_never_a_500(
+    signed_in, path: str, assessment_id: int, number: int, method: str, query: dict, body: Any
+) -> None:
+    client, version = signed_in
+    before = assessments.answers_of(version)
+    url = path.format(a=assessment_id, n=number)
+    response = client.open(url, method=method, query_string=query, json=body)
+    assert response.status_code in (200, 400, 404, 405), (url, response.status_code, response.text[:300])
+    assert response.mimetype == "application/json"
+    assert assessments.answers_of(version) == before
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+def test_ids_beyond_any_row_are_not_found_on_every_route(app, signed_in, number: int) -> None:
+    client, _ = signed_in
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if "<int:" not in rule.rule:
+            continue
+        url = re.sub(r"<[^>]+>", "x", re.sub(r"<int:\w+>", str(number), rule.rule))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            assert response.status_code in (400, 403, 404), (method, url, response.status_code)
+            checked += 1
+    assert checked > 20

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from readiness import api_spec, reports
+from readiness.errors import json_error
 from readiness.models import Assessment, AssessmentVersion
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, version_or_404
@@ -23,12 +24,12 @@ PUBLIC = {"api.openapi", "api.docs"}
 def _signed_in() -> Response | None:
     if request.endpoint in PUBLIC or current_user.is_authenticated:
         return None
-    return _error(401, "Sign in to use the API")
+    return json_error(401, "Sign in to use the API")
 
 
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException) -> Response:
-    return _error(error.code or 500, error.name)
+    return json_error(error.code or 500, error.name)
 
 
 @bp.route("/assessments")
@@ -96,12 +97,6 @@ def openapi() -> Response:
 @bp.route("/docs")
 def docs() -> str:
     return render_template("api/docs.html", spec=api_spec.openapi("/api"))
-
-
-def _error(status: int, message: str) -> Response:
-    response = jsonify(error={"status": status, "message": message})
-    response.status_code = status
-    return response
 
 
 def _assessment(found: Assessment, versions: list[AssessmentVersion]) -> dict[str, Any]:
