@@ -316,7 +316,7 @@ def answer_rows(detail: BidDetail) -> tuple[list[str], list[list[Any]]]:
                     answer_text(detail.questionnaire, question, detail.result.answers[question.id]),
                     saved.get("note", ""),
                     saved.get("link", ""),
-                    len(detail.evidence_for(question.id)),
+                    "; ".join(item.original_name for item in detail.evidence_for(question.id)),
                     detail.version.questionnaire_version,
                 ]
             )
