@@ -204,7 +204,7 @@ def run_backend(name: str, database_url: str, bids: int, runs: int) -> dict[str,
         _, few_queries, _ = measure(client, URL, 2)
         clone(templates, bids, providers=50)
         g.pop("_login_user", None)
-        portfolio.RISK_CACHE.items.clear()
+        portfolio.RISK_CACHE.clear()
         start = time.perf_counter()
         client.get(URL)
         cold_page = (time.perf_counter() - start) * 1000

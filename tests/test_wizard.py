@@ -40,6 +40,20 @@ def test_dashboard_lists_the_assessment_with_state_and_progress(client, lead_ver
     assert re.search(r"\d+ of \d+ questions answered", page.text)
 
 
+def test_dashboard_progress_follows_every_save(client, make: Factory, lead_version) -> None:
+    lead, version = lead_version
+
+    def progress() -> tuple[int, int]:
+        found = re.search(r"(\d+) of (\d+) questions answered", client.get("/assessments/").text)
+        return int(found.group(1)), int(found.group(2))
+
+    answered, applicable = progress()
+    make.answer(version, lead, {"need_patient_need": "yes"})
+    assert progress() == (answered + 1, applicable)
+    make.answer(version, lead, {"need_patient_need": None})
+    assert progress() == (answered, applicable)
+
+
 def test_task_list_shows_each_section_status_and_gaps(client, lead_version) -> None:
     _lead, version = lead_version
     page = client.get(f"/assessments/{version.assessment_id}/v/1")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
@@ -51,9 +54,24 @@ def visible_assessments(user: User) -> list[tuple[Assessment, AssessmentVersion]
     return [(row[0], row[1]) for row in rows]
 
 
+# (answered, applicable) by (version id, updated_at): every save stamps the version's updated_at.
+_PROGRESS: LRUCache[tuple[int, datetime], tuple[int, int]] = LRUCache(maxsize=20_000)
+_PROGRESS_LOCK = threading.Lock()
+
+
 def progress_of(versions: list[AssessmentVersion]) -> dict[int, tuple[int, int]]:
-    """Return (answered, applicable) questions for each version, loading all answers in one query."""
-    values: dict[int, dict[str, Any]] = {version.id: {} for version in versions}
+    """Return (answered, applicable) questions for each version.
+
+    Only versions changed since this process last counted them are loaded, in one query, so a
+    dashboard of many assessments costs little more than one of a few.
+    """
+    keys = {version.id: (version.id, version.updated_at) for version in versions}
+    with _PROGRESS_LOCK:
+        progress = {version_id: _PROGRESS[key] for version_id, key in keys.items() if key in _PROGRESS}
+    changed = [version for version in versions if version.id not in progress]
+    if not changed:
+        return progress
+    values: dict[int, dict[str, Any]] = {version.id: {} for version in changed}
     rows = db.session.execute(
         db.select(Answer.version_id, Answer.question_id, Answer.value).where(
             Answer.version_id.in_(list(values)), Answer.respondent_id.is_(None)
@@ -61,11 +79,12 @@ def progress_of(versions: list[AssessmentVersion]) -> dict[int, tuple[int, int]]
     )
     for version_id, question_id, value in rows:
         values[version_id][question_id] = value
-    progress = {}
-    for version in versions:
+    for version in changed:
         effective = questionnaire_of(version).applicable(values[version.id])
         answered = sum(1 for value in effective.values() if value not in (None, "", []))
         progress[version.id] = (answered, len(effective))
+    with _PROGRESS_LOCK:
+        _PROGRESS.update({keys[version.id]: progress[version.id] for version in changed})
     return progress
 
 

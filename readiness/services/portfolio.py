@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from cachetools import LRUCache
 from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from readiness.extensions import db
@@ -274,29 +275,9 @@ def organisations(organisation_ids: set[int]) -> list[tuple[int, str]]:
     return [(row[0], row[1]) for row in rows]
 
 
-class _RiskCache:
-    """Risks triggered by a snapshot, keyed by its digest: a submitted snapshot never changes."""
-
-    def __init__(self, size: int = 50_000) -> None:
-        self.size = size
-        self.items: OrderedDict[str, tuple[tuple[str, str, str, str], ...]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> tuple[tuple[str, str, str, str], ...] | None:
-        with self.lock:
-            found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
-
-    def put(self, key: str, value: tuple[tuple[str, str, str, str], ...]) -> None:
-        with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-RISK_CACHE = _RiskCache()
+# Risks triggered by a snapshot, keyed by its digest: a submitted snapshot never changes.
+RISK_CACHE: LRUCache[str, tuple[tuple[str, str, str, str], ...]] = LRUCache(maxsize=50_000)
+_RISK_LOCK = threading.Lock()
 
 
 def risks_in(snapshot_text: str, questionnaire_version: str) -> tuple[tuple[str, str, str, str], ...]:
@@ -319,13 +300,15 @@ def risk_counts(organisation_ids: set[int], filters: Filters, limit: int = 10) -
         .order_by(AV.submitted_at.desc(), AV.id.desc())
         .limit(RISK_SAMPLE)
     ).all()
-    found = {row.id: RISK_CACHE.get(row.digest or "") for row in sample}
+    with _RISK_LOCK:
+        found = {row.id: RISK_CACHE.get(row.digest or "") for row in sample}
     missing = [row for row in sample if found[row.id] is None]
     if missing:
         texts = dict(db.session.execute(db.select(AV.id, AV.snapshot).where(AV.id.in_([r.id for r in missing]))).all())
         for row in missing:
             found[row.id] = risks_in(texts.get(row.id) or "{}", row.questionnaire_version)
-            RISK_CACHE.put(row.digest or "", found[row.id])
+        with _RISK_LOCK:
+            RISK_CACHE.update({row.digest or "": found[row.id] for row in missing})
     counts: Counter[tuple[str, str, str, str]] = Counter()
     for risks in found.values():
         counts.update(set(risks or ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -146,17 +147,10 @@ def heatmap() -> Response:
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-cache"})
 
 
-_SVG_CACHE: dict[Any, bytes] = {}
-
-
+@lru_cache(maxsize=256)
 def _heatmap_svg(rows: tuple[portfolio_chart.HeatRow, ...], titles: tuple[str, ...]) -> bytes:
     """Draw the chart once per distinct data: the same data always gives the same SVG."""
-    key = (rows, titles)
-    if key not in _SVG_CACHE:
-        if len(_SVG_CACHE) > 256:
-            _SVG_CACHE.clear()
-        _SVG_CACHE[key] = portfolio_chart.heatmap_svg(rows, titles)
-    return _SVG_CACHE[key]
+    return portfolio_chart.heatmap_svg(rows, titles)
 
 
 @bp.route("/export.<fmt>")
