@@ -55,7 +55,7 @@ def visible_assessments(user: User) -> list[tuple[Assessment, AssessmentVersion]
 
 
 # (answered, applicable) by (version id, updated_at): every save stamps the version's updated_at.
-_PROGRESS: LRUCache[tuple[int, datetime], tuple[int, int]] = LRUCache(maxsize=20_000)
+PROGRESS_CACHE: LRUCache[tuple[int, datetime], tuple[int, int]] = LRUCache(maxsize=20_000)
 _PROGRESS_LOCK = threading.Lock()
 
 
@@ -67,7 +67,7 @@ def progress_of(versions: list[AssessmentVersion]) -> dict[int, tuple[int, int]]
     """
     keys = {version.id: (version.id, version.updated_at) for version in versions}
     with _PROGRESS_LOCK:
-        progress = {version_id: _PROGRESS[key] for version_id, key in keys.items() if key in _PROGRESS}
+        progress = {version_id: PROGRESS_CACHE[key] for version_id, key in keys.items() if key in PROGRESS_CACHE}
     changed = [version for version in versions if version.id not in progress]
     if not changed:
         return progress
@@ -84,7 +84,7 @@ def progress_of(versions: list[AssessmentVersion]) -> dict[int, tuple[int, int]]
         answered = sum(1 for value in effective.values() if value not in (None, "", []))
         progress[version.id] = (answered, len(effective))
     with _PROGRESS_LOCK:
-        _PROGRESS.update({keys[version.id]: progress[version.id] for version in changed})
+        PROGRESS_CACHE.update({keys[version.id]: progress[version.id] for version in changed})
     return progress
 
 
