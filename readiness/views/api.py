@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
 
 from readiness import api_spec, reports
 from readiness.errors import json_error
@@ -25,11 +24,6 @@ def _signed_in() -> Response | None:
     if request.endpoint in PUBLIC or current_user.is_authenticated:
         return None
     return json_error(401, "Sign in to use the API")
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException) -> Response:
-    return json_error(error.code or 500, error.name)
 
 
 @bp.route("/assessments")
