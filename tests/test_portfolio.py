@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import event
 
 from readiness.extensions import db
@@ -117,7 +119,7 @@ def test_sorting_by_a_stage_score(client: FlaskClient, make: Factory, bids: dict
     assert high_first.index("Assistant practitioner") < high_first.index("Physician associate")
 
 
-def test_pagination(make: Factory, bids: dict) -> None:
+def test_pagination(client: FlaskClient, make: Factory, bids: dict) -> None:
     q = questionnaire()
     for number in range(portfolio.PAGE_SIZE):
         shared_bid(make, bids["north"], bids["org"], best(q), title=f"Care navigator {number}")
@@ -128,6 +130,24 @@ def test_pagination(make: Factory, bids: dict) -> None:
     assert not {b.version_id for b in first.bids} & {b.version_id for b in second.bids}
     assert portfolio.page_of(ids, portfolio.Filters(page=99)).page == 2
     assert portfolio.page_numbers(5, 20) == [1, None, 3, 4, 5, 6, 7, None, 20]
+    switch_to(client, make, bids["commissioner"])
+    html = client.get("/portfolio/?page=2").text
+    item = r'class="nhsuk-pagination__item[^"]*">\s*<a class="nhsuk-pagination__link" href="([^"]+)"'
+    numbers = re.findall(item, html)
+    assert numbers == ["/portfolio/?page=1", "/portfolio/?page=2"]
+    assert re.search(r'href="/portfolio/\?page=2"[^>]*aria-current="page"', html)
+
+
+def test_a_bid_shows_every_answer(client: FlaskClient, make: Factory, bids: dict) -> None:
+    version = bids["red"]
+    switch_to(client, make, bids["commissioner"])
+    page = client.get(f"/portfolio/bids/{version.id}").text
+    html = page[page.index("<h2>Answers</h2>") : page.index('<h2 id="queries">')]
+    detail = sharing.detail_of(version)
+    shown = [q for section in detail.questionnaire.sections for q in section.questions if q.id in detail.result.answers]
+    assert len(shown) > 20
+    missing = [question.id for question in shown if str(escape(question.text)) not in html]
+    assert not missing
 
 
 def test_the_heatmap_is_svg_with_no_date(client: FlaskClient, make: Factory, bids: dict) -> None:
