@@ -48,17 +48,19 @@ class FilterForm(Form):
     """The portfolio's filters: a GET form, so it has no CSRF token."""
 
     q = SearchField("Search by role or organisation", validators=[Optional(), Length(max=100)])
-    verdict = SelectField("Verdict")
-    stage = SelectField("Stage")
-    rating = SelectField("Stage rating")
-    role_profile = SelectField("Role profile")
-    organisation = SelectField("Organisation")
+    # A filter left out of the query string means "any", so each default is a valid choice.
+    verdict = SelectField("Verdict", default="")
+    stage = SelectField("Stage", default="")
+    rating = SelectField("Stage rating", default="")
+    role_profile = SelectField("Role profile", default="")
+    organisation = SelectField("Organisation", default="")
     submitted_from = IsoDateField("Submitted on or after", validators=[Optional()])
     submitted_to = IsoDateField("Submitted on or before", validators=[Optional()])
-    sort = SelectField("Sort by")
+    sort = SelectField("Sort by", default="submitted")
     order = SelectField(
         "Order",
         choices=[SelectChoice("desc", "Highest or newest first"), SelectChoice("asc", "Lowest or oldest first")],
+        default="desc",
     )
 
 
