@@ -77,7 +77,7 @@ def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
 
 
 def assert_accessible(page: Any) -> None:
-    """Run axe-core in the page and fail listing every WCAG 2.2 AA violation."""
+    """Run axe-core in the page and fail listing every WCAG 2.2 AA violation; then check reflow, which axe cannot."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
@@ -85,6 +85,18 @@ def assert_accessible(page: Any) -> None:
     assert not violations, "\n".join(
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:200]})" for v in violations
     )
+    assert_reflows(page)
+
+
+def assert_reflows(page: Any) -> None:
+    """WCAG 1.4.10: at 320 CSS pixels wide the page scrolls only down; wide tables scroll in their own region."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": size["height"]})
+    try:
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{page.url} is {width} pixels wide at a 320-pixel viewport"
+    finally:
+        page.set_viewport_size(size)
 
 
 def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
