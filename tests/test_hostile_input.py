@@ -175,3 +175,29 @@ def test_ids_beyond_any_row_are_not_found_on_every_route(app, signed_in, number:
             assert response.status_code in (400, 403, 404), (method, url, response.status_code)
             checked += 1
     assert checked > 20
+
+
+@pytest.fixture
+def commissioner(client, make: Factory):
+    from tests.test_sharing import shared_bid
+
+    organisation = make.organisation("Westshire ICB", kind="commissioner")
+    shared_bid(make, make.user("project_lead"), organisation, best(questionnaire()))
+    make.sign_in(client, make.user("commissioner", organisation))
+    return client
+
+
+PORTFOLIO_KEYS = ["q", "verdict", "stage", "rating", "role_profile", "organisation", "submitted_from"]
+PORTFOLIO_KEYS += ["submitted_to", "sort", "order", "page", "bid"]
+
+
+@SETTINGS
+@given(
+    path=st.sampled_from(["/portfolio/", "/portfolio/heatmap.svg", "/portfolio/export.csv", "/portfolio/compare"]),
+    query=st.lists(
+        st.tuples(st.sampled_from(PORTFOLIO_KEYS), NASTY | st.integers().map(str) | st.dates().map(str)), max_size=6
+    ),
+)
+def test_any_portfolio_query_string_is_answered_never_a_500(commissioner, path: str, query: list) -> None:
+    response = commissioner.get(path, query_string=query)
+    assert response.status_code in (200, 302, 400), (path, query, response.status_code)
