@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import expect
+
 from readiness.services import assessments
 from readiness.services.catalogue import questionnaire
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
@@ -44,10 +46,11 @@ def test_a_board_member_reads_the_report_downloads_the_pack_and_records_a_decisi
     errors = watch_console(page)
     sign_in(page, live_server.url, board.email, PASSWORD)
     page.goto(f"{live_server.url}/assessments/{assessment.id}/v/1/results")
-    assert page.get_by_role("heading", name="Readiness report: Band 4 assistant practitioner").is_visible()
-    assert page.get_by_text("Not ready to launch").is_visible()
+    expect(page.get_by_role("heading", name="Readiness report: Band 4 assistant practitioner")).to_be_visible()
+    expect(page.get_by_text("Not ready to launch")).to_be_visible()
     chart = page.get_by_role("img", name="Bar chart of stage scores")
-    assert chart.is_visible() and chart.evaluate("img => img.naturalWidth") > 0
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.naturalWidth") > 0
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the board pack (PDF)").click()
     download = download_info.value
@@ -59,7 +62,7 @@ def test_a_board_member_reads_the_report_downloads_the_pack_and_records_a_decisi
     page.get_by_label("Approved with conditions").check()
     page.get_by_role("textbox", name="Conditions").fill("A named supervisor for every post before launch")
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("Board decision recorded: Approved with conditions").is_visible()
+    expect(page.get_by_text("Board decision recorded: Approved with conditions")).to_be_visible()
     decision = page.locator(".app-decision")
     assert "Approved with conditions" in decision.inner_text()
     assert "A named supervisor for every post before launch" in decision.inner_text()
@@ -76,7 +79,7 @@ def test_results_plan_and_comparison_pages_are_accessible(page: Any, live_server
     page.locator("details").first.click()
     assert_accessible(page)
     page.goto(f"{base}/v/1/plan")
-    assert page.get_by_role("heading", name="Action plan").is_visible()
+    expect(page.get_by_role("heading", name="Action plan")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Update").first.click()
     page.get_by_label("Owner").fill("Jo Bloggs")
@@ -88,7 +91,7 @@ def test_results_plan_and_comparison_pages_are_accessible(page: Any, live_server
     assert "1 overdue" in page.locator("main").inner_text(), page.locator("main").inner_text()[:600]
     assert_accessible(page)
     page.goto(f"{base}/compare?from=1&to=2")
-    assert page.get_by_role("heading", name="Compare version 1 with version 2").is_visible()
-    assert page.get_by_role("img", name="Line chart of stage scores by version").is_visible()
+    expect(page.get_by_role("heading", name="Compare version 1 with version 2")).to_be_visible()
+    expect(page.get_by_role("img", name="Line chart of stage scores by version")).to_be_visible()
     assert_accessible(page)
     assert not errors, errors
