@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -47,6 +48,13 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
+
+
+def seen_on(html: str) -> str:
+    """The tracker form's stamp of when the action was last saved, as a browser would post it back."""
+    found = re.search(r'name="seen" type="hidden" value="([^"]*)"', html)
+    assert found, "the form carries no stamp"
+    return found.group(1)
 
 
 def page_text(response: Any) -> str:
@@ -171,7 +179,7 @@ def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(
     assert (item.action_key, item.status, item.due_date) == (key, "in_progress", past)
     assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "action_tracked")) is not None
     # Done is never overdue; the tracking carries over to the next version.
-    client.post(
+    done = client.post(
         form_url,
         data={
             "owner": "Jo Bloggs",
@@ -179,11 +187,60 @@ def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(
             "due_date[day]": past.day,
             "due_date[month]": past.month,
             "due_date[year]": past.year,
+            "seen": seen_on(client.get(form_url).text),
         },
     )
+    assert done.status_code == 302
     assessments.start_new_version(version.assessment, 1, lead)
     text = page_text(client.get(f"/assessments/{version.assessment_id}/v/2/plan"))
     assert "Jo Bloggs" in text and "overdue" not in text.lower()
+
+
+def test_a_colleague_s_tracker_save_is_never_overwritten_unseen(client: FlaskClient, make: Factory) -> None:
+    lead = make.user("project_lead")
+    version = submitted(make, lead, worst(questionnaire()))
+    colleague = make.user("project_lead", version.assessment.organisation, name="Cal Colleague")
+    url = f"/assessments/{version.assessment_id}/v/1/plan/governance_no_accountability.1"
+    make.sign_in(client, lead)
+    mine_opened = seen_on(client.get(url).text)
+    other = client.application.test_client()
+    make.sign_in(other, colleague)
+    theirs = {"owner": "Cal", "status": "done", "notes": "Framework signed off", "seen": seen_on(other.get(url).text)}
+    assert other.post(url, data=theirs).status_code == 302
+
+    mine = {"owner": "Lee", "status": "in_progress", "notes": "Drafting", "seen": mine_opened}
+    refused = client.post(url, data=mine)
+    assert refused.status_code == 200
+    text = page_text(refused)
+    assert "A colleague changed this action while you were editing" in text
+    assert "Cal Colleague saved this action" in text and "Framework signed off" in text
+    assert 'value="Lee"' in refused.text and "Drafting</textarea>" in refused.text  # what I typed is kept
+    db.session.expire_all()
+    saved = db.session.scalar(db.select(ActionItem))
+    assert (saved.owner, saved.status, saved.notes) == ("Cal", "done", "Framework signed off")
+
+    # Having seen theirs, saving again replaces it; the same save repeated changes nothing more.
+    again = mine | {"seen": seen_on(refused.text)}
+    assert client.post(url, data=again).status_code == 302
+    assert client.post(url, data=again).status_code == 302
+    db.session.expire_all()
+    saved = db.session.scalar(db.select(ActionItem))
+    assert (saved.owner, saved.status, saved.notes) == ("Lee", "in_progress", "Drafting")
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "action_tracked")).all()
+    assert len(events) == 2
+
+
+def test_a_tracker_post_without_its_stamp_cannot_overwrite(client: FlaskClient, make: Factory) -> None:
+    lead = make.user("project_lead")
+    version = submitted(make, lead, worst(questionnaire()))
+    url = f"/assessments/{version.assessment_id}/v/1/plan/governance_no_accountability.1"
+    make.sign_in(client, lead)
+    assert client.post(url, data={"owner": "Ann", "status": "done"}).status_code == 302  # nothing to overwrite yet
+    for stamp in (None, "", "not a time", "2001-01-01T00:00:00"):
+        data = {"owner": "Bob", "status": "not_started"} | ({} if stamp is None else {"seen": stamp})
+        assert client.post(url, data=data).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(db.select(ActionItem)).owner == "Ann"
 
 
 def test_the_tracker_refuses_a_bad_date_and_a_missing_status(client: FlaskClient, make: Factory) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from readiness import audit
@@ -21,27 +23,52 @@ def tracking_of(assessment_id: int) -> dict[str, Tracking]:
     return {item.action_key: _tracking(item) for item in items}
 
 
-def save_tracking(assessment: Assessment, action_key: str, tracking: Tracking, user: User) -> None:
-    """Create or update an action's tracking, and record the change in the audit trail."""
+@dataclass(frozen=True, slots=True)
+class TrackingConflict:
+    """A colleague saved this action after the form was opened; nothing was saved."""
+
+    theirs: Tracking
+    saved_by: str
+
+
+def save_tracking(
+    assessment: Assessment, action_key: str, tracking: Tracking, user: User, seen: datetime | None
+) -> TrackingConflict | None:
+    """Save an action's tracking unless a colleague saved it since ``seen``; audit the change.
+
+    ``seen`` is the tracking's ``updated_at`` when the form was opened (None if it was not yet
+    tracked). The database decides a race: the update is compare-and-swap on ``updated_at``, and
+    the first insert meets the unique index. On a conflict nothing is saved and theirs is returned.
+    """
     item = _item(assessment.id, action_key)
     old = _tracking(item) if item else Tracking()
-    if item is None:
-        item = ActionItem(assessment_id=assessment.id, action_key=action_key)
-        db.session.add(item)
-        try:
+    if item is not None and item.updated_at != seen:
+        return None if _same(old, tracking) else _conflict(assessment.id, action_key)
+    now = utcnow()
+    values = {
+        "owner": tracking.owner,
+        "due_date": tracking.due_date,
+        "status": tracking.status,
+        "notes": tracking.notes,
+        "updated_at": now,
+        "updated_by_id": user.id,
+    }
+    try:
+        if item is None:
+            db.session.add(ActionItem(assessment_id=assessment.id, action_key=action_key, **values))
             db.session.flush()
-        except IntegrityError:  # a colleague created it first: update theirs
-            db.session.rollback()
-            item = _item(assessment.id, action_key)
-            assert item is not None
-    item.owner, item.due_date, item.status, item.notes = (
-        tracking.owner,
-        tracking.due_date,
-        tracking.status,
-        tracking.notes,
-    )
-    item.updated_at = utcnow()
-    item.updated_by_id = user.id
+        else:
+            changed = db.session.execute(
+                update(ActionItem)
+                .where(ActionItem.id == item.id, ActionItem.updated_at == seen)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:
+                raise _LostRace
+    except (IntegrityError, _LostRace):
+        db.session.rollback()
+        return _conflict(assessment.id, action_key)
     audit.record(
         "action_tracked",
         "action_item",
@@ -53,6 +80,23 @@ def save_tracking(assessment: Assessment, action_key: str, tracking: Tracking, u
         new=_audit(tracking),
     )
     db.session.commit()
+    return None
+
+
+class _LostRace(Exception):
+    """A colleague saved the same action between our read and our write."""
+
+
+def _same(a: Tracking, b: Tracking) -> bool:
+    return (a.owner, a.due_date, a.status, a.notes) == (b.owner, b.due_date, b.status, b.notes)
+
+
+def _conflict(assessment_id: int, action_key: str) -> TrackingConflict:
+    db.session.expire_all()
+    item = _item(assessment_id, action_key)
+    assert item is not None  # tracked actions are never deleted
+    by = db.session.get(User, item.updated_by_id) if item.updated_by_id else None
+    return TrackingConflict(_tracking(item), by.name if by else "A colleague")
 
 
 def _item(assessment_id: int, action_key: str) -> ActionItem | None:

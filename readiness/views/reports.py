@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
@@ -29,6 +29,7 @@ class TrackingForm(FlaskForm):
         validators=[InputRequired("Select the status of the action")],
     )
     notes = TextAreaField("Notes", validators=[Length(max=5000, message="Notes must be 5000 characters or fewer")])
+    seen = HiddenField()  # when the tracking was last saved, as the page was opened: detects a colleague's save
 
 
 class DecisionForm(FlaskForm):
@@ -104,17 +105,36 @@ def track(assessment_id: int, number: int, key: str) -> str | Response:
             "due_date": tracked.due_date.isoformat() if tracked.due_date else None,
         }
     )
+    if not form.is_submitted():
+        form.seen.data = _stamp(tracked.updated_at)  # a post must bring its own, or it cannot overwrite anything
+    conflict = None
     if form.validate_on_submit():
         due = date.fromisoformat(form.due_date.data) if form.due_date.data else None
-        plan.save_tracking(
+        conflict = plan.save_tracking(
             assessment,
             key,
             reports.Tracking(form.owner.data.strip(), due, form.status.data, form.notes.data),
             current_user,
+            _parse_stamp(form.seen.data),
         )
-        flash(f"Action updated: {row.action.title}")
-        return redirect(url_for("reports.plan_page", assessment_id=assessment_id, number=number) + f"#action-{key}")
-    return render_template("reports/track.html", assessment=assessment, version=version, row=row, form=form)
+        if conflict is None:
+            flash(f"Action updated: {row.action.title}")
+            return redirect(url_for("reports.plan_page", assessment_id=assessment_id, number=number) + f"#action-{key}")
+        form.seen.data = _stamp(conflict.theirs.updated_at)  # saving again now replaces theirs, knowingly
+    return render_template(
+        "reports/track.html", assessment=assessment, version=version, row=row, form=form, conflict=conflict
+    )
+
+
+def _stamp(moment: datetime | None) -> str:
+    return moment.isoformat() if moment else ""
+
+
+def _parse_stamp(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None  # as if never seen: a colleague's saved tracking then counts as a conflict, never overwritten
 
 
 @bp.route("/<int:assessment_id>/v/<int:number>/board-pack.pdf")
