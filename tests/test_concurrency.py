@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from readiness.extensions import db
-from readiness.models import ActionItem
+from readiness.models import ActionItem, User
 from readiness.services import assessments
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import worst
@@ -16,49 +16,47 @@ from tests.test_sharing import submitted_bid
 from tests.test_wizard import seen_of
 
 
+def signed_in_pair(base: str, people: tuple[User, User]) -> list[Browser]:
+    browsers = [Browser(base), Browser(base)]
+    for browser, user in zip(browsers, people, strict=True):
+        assert browser.request("/sign-in", {"email": user.email, "password": PASSWORD})[0] == 302
+    return browsers
+
+
+def at_once(browsers: list[Browser], url: str, forms: list[dict[str, str]]) -> list[tuple[int, str]]:
+    """Post each form from its own browser at the same moment; return each (status, page)."""
+    results: list[tuple[int, str]] = [(0, "")] * len(browsers)
+    start = threading.Barrier(len(browsers))
+
+    def post(index: int) -> None:
+        start.wait()
+        results[index] = browsers[index].request(url, forms[index])
+
+    threads = [threading.Thread(target=post, args=(index,)) for index in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
 def test_simultaneous_saves_of_one_answer_never_silently_overwrite(served: tuple[str, Factory]) -> None:
     base, make = served
     lead = make.user("project_lead")
     colleague = make.user("project_lead", organisation=lead.memberships[0].organisation)
     version = assessments.latest_version(make.assessment(lead))
     url = f"/assessments/{version.assessment_id}/v/1/section/need"
-    outcomes = []
     for attempt in range(3):
-        people = [Browser(base), Browser(base)]
-        for browser, user in zip(people, (lead, colleague), strict=True):
-            assert browser.request("/sign-in", {"email": user.email, "password": PASSWORD})[0] == 302
-        seen = [seen_of(browser.request(url)[1]) for browser in people]
+        browsers = signed_in_pair(base, (lead, colleague))
+        seen = [seen_of(browser.request(url)[1]) for browser in browsers]
         values = ["yes", "no"] if attempt % 2 == 0 else ["partly", "not_sure"]
-        results: list[tuple[int, str]] = [(0, "")] * 2
-        start = threading.Barrier(2)
-
-        def save(
-            index: int,
-            seen: list[str] = seen,
-            values: list[str] = values,
-            results: list[tuple[int, str]] = results,
-            people: list[Browser] = people,
-            start: threading.Barrier = start,
-        ) -> None:
-            start.wait()
-            results[index] = people[index].request(
-                url, {"seen": seen[index], "action": "later", "q__need_patient_need": values[index]}
-            )
-
-        threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        codes = sorted(code for code, _ in results)
-        assert codes == [200, 302], results
-        winner = values[[code for code, _ in results].index(302)]
-        loser_page = next(text for code, text in results if code == 200)
-        assert "A colleague changed some answers" in loser_page
+        forms = [{"seen": s, "action": "later", "q__need_patient_need": v} for s, v in zip(seen, values, strict=True)]
+        results = at_once(browsers, url, forms)
+        codes = [code for code, _ in results]
+        assert sorted(codes) == [200, 302], results
+        assert "A colleague changed some answers" in results[codes.index(200)][1]
         db.session.expire_all()
-        assert assessments.answers_of(version)["need_patient_need"] == winner
-        outcomes.append(winner)
-    assert len(outcomes) == 3
+        assert assessments.answers_of(version)["need_patient_need"] == values[codes.index(302)]
 
 
 def test_simultaneous_tracker_saves_never_silently_overwrite(served: tuple[str, Factory]) -> None:
@@ -69,32 +67,11 @@ def test_simultaneous_tracker_saves_never_silently_overwrite(served: tuple[str, 
     url = f"/assessments/{version.assessment_id}/v/1/plan/governance_no_accountability.1"
     # First race: nobody has tracked the action yet (both insert); then both update it.
     for attempt in range(4):
-        people = [Browser(base), Browser(base)]
-        for browser, user in zip(people, (lead, colleague), strict=True):
-            assert browser.request("/sign-in", {"email": user.email, "password": PASSWORD})[0] == 302
-        seen = [seen_on(browser.request(url)[1]) for browser in people]
+        browsers = signed_in_pair(base, (lead, colleague))
+        seen = [seen_on(browser.request(url)[1]) for browser in browsers]
         owners = [f"Lead {attempt}", f"Colleague {attempt}"]
-        results: list[tuple[int, str]] = [(0, "")] * 2
-        start = threading.Barrier(2)
-
-        def save(
-            index: int,
-            seen: list[str] = seen,
-            owners: list[str] = owners,
-            results: list[tuple[int, str]] = results,
-            people: list[Browser] = people,
-            start: threading.Barrier = start,
-        ) -> None:
-            start.wait()
-            results[index] = people[index].request(
-                url, {"seen": seen[index], "owner": owners[index], "status": "in_progress"}
-            )
-
-        threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        forms = [{"seen": s, "owner": o, "status": "in_progress"} for s, o in zip(seen, owners, strict=True)]
+        results = at_once(browsers, url, forms)
         codes = [code for code, _ in results]
         assert sorted(codes) == [200, 302], results
         assert "A colleague changed this action" in results[codes.index(200)][1]
