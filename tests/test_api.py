@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from readiness.services import assessments
 from readiness.services.catalogue import questionnaire
@@ -98,3 +99,8 @@ def test_the_openapi_description_and_docs_page(client: FlaskClient, make: Factor
         "Role readiness API" in docs.text
         and "GET /api/assessments/{assessment_id}/versions/{number}/report" in docs.text
     )
+    text = " ".join(docs.text.split())
+    for operation in (item["get"] for item in spec["paths"].values()):
+        assert str(escape(operation["summary"].replace("`", ""))) in text
+        assert all(f"<code>{p['name']}</code> (path): integer" in text for p in operation["parameters"])
+    assert text.count("<code>404</code>: Not found, or not yours to see") == len(spec["paths"])
