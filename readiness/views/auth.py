@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
@@ -17,6 +19,7 @@ from readiness.models import Membership, Organisation, User
 from readiness.services import pending
 
 bp = Blueprint("auth", __name__)
+FormT = TypeVar("FormT", bound=FlaskForm)
 SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
@@ -30,7 +33,17 @@ def _unauthorized() -> Response:
     return redirect_to_sign_in()
 
 
-RESUMABLE = {"wizard.section"}
+# Pages whose typed words are kept when the session has ended by the time they are posted.
+RESUMABLE = {"wizard.section", "reports.track", "reports.decision", "sharing.reply"}
+
+
+def resumed_form(form_class: type[FormT], data: dict[str, Any] | None = None) -> tuple[FormT, bool]:
+    """The form as posted before the session ended, when this request resumes it; else filled from ``data``."""
+    restored = pending.take(request.args.get("resume"), request.path)
+    if restored is None:
+        return form_class(data=data), False
+    flash("You were signed out before this was saved. Check it, then save.")
+    return form_class(formdata=restored), True
 
 
 def redirect_to_sign_in() -> Response:

@@ -16,6 +16,7 @@ from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, can_decide, can_edit, version_or_404
 from readiness.question_forms import NHSDateField
 from readiness.services import decisions, plan, reporting
+from readiness.views.auth import resumed_form
 
 bp = Blueprint("reports", __name__, url_prefix="/assessments")
 
@@ -97,15 +98,16 @@ def track(assessment_id: int, number: int, key: str) -> str | Response:
     if row is None:
         abort(404)
     tracked = row.tracking
-    form = TrackingForm(
-        data={
+    form, resumed = resumed_form(
+        TrackingForm,
+        {
             "owner": tracked.owner,
             "status": tracked.status,
             "notes": tracked.notes,
             "due_date": tracked.due_date.isoformat() if tracked.due_date else None,
-        }
+        },
     )
-    if not form.is_submitted():
+    if not form.is_submitted() and not resumed:
         form.seen.data = _stamp(tracked.updated_at)  # a post must bring its own, or it cannot overwrite anything
     conflict = None
     if form.validate_on_submit():
@@ -161,7 +163,7 @@ def decision(assessment_id: int, number: int) -> str | Response:
     if version.is_draft:
         flash("The board can only decide on a submitted version.")
         return redirect(url_for("reports.results", assessment_id=assessment_id, number=number))
-    form = DecisionForm()
+    form, _ = resumed_form(DecisionForm)
     if form.validate_on_submit():
         decisions.record(
             version,

@@ -14,6 +14,7 @@ from readiness.extensions import db
 from readiness.models import Assessment, AssessmentVersion, Organisation
 from readiness.permissions import assessment_or_404, can_edit
 from readiness.services import sharing
+from readiness.views.auth import resumed_form
 
 bp = Blueprint("sharing", __name__, url_prefix="/sharing")
 
@@ -82,7 +83,7 @@ def reply(assessment_id: int, number: int, query_id: int) -> str | Response:
     assessment = assessment_or_404(assessment_id, edit=True)
     version = _submitted(assessment, number)
     query = sharing.query_or_404(version, query_id)
-    form = ReplyForm(data={"response": query.response or ""})
+    form, _ = resumed_form(ReplyForm, {"response": query.response or ""})
     if form.validate_on_submit():
         sharing.answer_query(query, current_user, form.response.data.strip())
         db.session.commit()

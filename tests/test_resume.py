@@ -1,0 +1,67 @@
+"""Words typed into the tracker, a board decision or a reply survive a session that ended before they were posted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from readiness.extensions import db
+from readiness.models import ActionItem, BidQuery, BoardDecision
+from readiness.services import sharing
+from readiness.services.catalogue import questionnaire
+from tests.support.answers import worst
+from tests.support.factory import PASSWORD, Factory
+from tests.test_reports import seen_on
+from tests.test_sharing import shared_bid
+
+TYPED = "Typed at length before the session ended"
+
+
+@pytest.fixture
+def bid(make: Factory) -> dict[str, Any]:
+    lead = make.user("project_lead")
+    organisation = lead.memberships[0].organisation
+    commissioner_org = make.organisation("Westshire ICB", kind="commissioner")
+    version = shared_bid(make, lead, commissioner_org, worst(questionnaire()))
+    query = sharing.raise_query(version, make.user("commissioner", commissioner_org), "Who supervises?")
+    db.session.commit()
+    base = f"/assessments/{version.assessment_id}/v/1"
+    return {
+        "lead": lead,
+        "board": make.user("board_member", organisation),
+        "tracker": (f"{base}/plan/governance_no_accountability.1", {"owner": "Jo", "status": "done", "notes": TYPED}),
+        "decision": (f"{base}/decision", {"decision": "deferred", "comments": TYPED}),
+        "reply": (f"/sharing/{version.assessment_id}/v/1/queries/{query.id}", {"response": TYPED}),
+    }
+
+
+@pytest.mark.parametrize(("page", "who"), [("tracker", "lead"), ("decision", "board"), ("reply", "lead")])
+def test_a_form_posted_after_the_session_ended_comes_back_after_sign_in(
+    app: Flask, client: FlaskClient, make: Factory, bid: dict[str, Any], page: str, who: str
+) -> None:
+    url, typed = bid[page]
+    user = bid[who]
+    if page == "tracker":
+        make.sign_in(client, user)
+        typed = typed | {"seen": seen_on(client.get(url).text)}
+    expired = app.test_client()
+    response = expired.post(url, data=typed)
+    assert response.status_code == 302 and "/sign-in" in response.location
+    assert db.session.scalar(db.select(ActionItem)) is None and db.session.scalar(db.select(BoardDecision)) is None
+    assert db.session.scalar(db.select(BidQuery)).response in (None, "")
+    signed_in = expired.post(response.location, data={"email": user.email, "password": PASSWORD})
+    assert "resume=" in signed_in.location
+    restored = expired.get(signed_in.location)
+    assert TYPED in restored.text and "You were signed out before this was saved" in restored.text
+    # Saving the restored page (as the person would, with its fresh CSRF token) saves what was typed.
+    assert expired.post(url, data=typed).status_code == 302
+    db.session.expire_all()
+    saved = {
+        "tracker": lambda: db.session.scalar(db.select(ActionItem)).notes,
+        "decision": lambda: db.session.scalar(db.select(BoardDecision)).comments,
+        "reply": lambda: db.session.scalar(db.select(BidQuery)).response,
+    }[page]()
+    assert saved == TYPED
