@@ -1,4 +1,4 @@
-"""Words typed into the tracker, a board decision or a reply survive a session that ended before they were posted."""
+"""Words typed into the tracker, a board decision, a query or a reply survive a session that ended before posting."""
 
 from __future__ import annotations
 
@@ -26,19 +26,24 @@ def bid(make: Factory) -> dict[str, Any]:
     organisation = lead.memberships[0].organisation
     commissioner_org = make.organisation("Westshire ICB", kind="commissioner")
     version = shared_bid(make, lead, commissioner_org, worst(questionnaire()))
-    query = sharing.raise_query(version, make.user("commissioner", commissioner_org), "Who supervises?")
+    commissioner = make.user("commissioner", commissioner_org)
+    query = sharing.raise_query(version, commissioner, "Who supervises?")
     db.session.commit()
     base = f"/assessments/{version.assessment_id}/v/1"
     return {
         "lead": lead,
         "board": make.user("board_member", organisation),
+        "commissioner": commissioner,
         "tracker": (f"{base}/plan/governance_no_accountability.1", {"owner": "Jo", "status": "done", "notes": TYPED}),
         "decision": (f"{base}/decision", {"decision": "deferred", "comments": TYPED}),
         "reply": (f"/sharing/{version.assessment_id}/v/1/queries/{query.id}", {"response": TYPED}),
+        "query": (f"/portfolio/bids/{version.id}/queries", {"text": TYPED}),
     }
 
 
-@pytest.mark.parametrize(("page", "who"), [("tracker", "lead"), ("decision", "board"), ("reply", "lead")])
+@pytest.mark.parametrize(
+    ("page", "who"), [("tracker", "lead"), ("decision", "board"), ("reply", "lead"), ("query", "commissioner")]
+)
 def test_a_form_posted_after_the_session_ended_comes_back_after_sign_in(
     app: Flask, client: FlaskClient, make: Factory, bid: dict[str, Any], page: str, who: str
 ) -> None:
@@ -51,7 +56,7 @@ def test_a_form_posted_after_the_session_ended_comes_back_after_sign_in(
     response = expired.post(url, data=typed)
     assert response.status_code == 302 and "/sign-in" in response.location
     assert db.session.scalar(db.select(ActionItem)) is None and db.session.scalar(db.select(BoardDecision)) is None
-    assert db.session.scalar(db.select(BidQuery)).response in (None, "")
+    assert [(q.text, q.response or "") for q in db.session.scalars(db.select(BidQuery))] == [("Who supervises?", "")]
     signed_in = expired.post(response.location, data={"email": user.email, "password": PASSWORD})
     assert "resume=" in signed_in.location
     restored = expired.get(signed_in.location)
@@ -63,5 +68,6 @@ def test_a_form_posted_after_the_session_ended_comes_back_after_sign_in(
         "tracker": lambda: db.session.scalar(db.select(ActionItem)).notes,
         "decision": lambda: db.session.scalar(db.select(BoardDecision)).comments,
         "reply": lambda: db.session.scalar(db.select(BidQuery)).response,
+        "query": lambda: db.session.scalars(db.select(BidQuery).order_by(BidQuery.id)).all()[-1].text,
     }[page]()
     assert saved == TYPED

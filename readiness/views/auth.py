@@ -34,7 +34,7 @@ def _unauthorized() -> Response:
 
 
 # Pages whose typed words are kept when the session has ended by the time they are posted.
-RESUMABLE = {"wizard.section", "reports.track", "reports.decision", "sharing.reply"}
+RESUMABLE = {"wizard.section", "reports.track", "reports.decision", "sharing.reply", "portfolio.raise_query"}
 
 
 def resumed_form(form_class: type[FormT], data: dict[str, Any] | None = None) -> tuple[FormT, bool]:

@@ -18,6 +18,7 @@ from readiness import exports, permissions, portfolio_chart
 from readiness.extensions import db
 from readiness.forms import ConfirmForm
 from readiness.services import portfolio, sharing
+from readiness.views.auth import resumed_form
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 MAX_COMPARED = 4
@@ -219,9 +220,12 @@ def verify(version_id: int) -> Response:
     return redirect(url_for("portfolio.bid", version_id=version.id, _anchor="integrity"))
 
 
-@bp.route("/bids/<int:version_id>/queries", methods=["POST"])
+@bp.route("/bids/<int:version_id>/queries", methods=["GET", "POST"])
 def raise_query(version_id: int) -> str | Response:
     version = sharing.bid_or_404(current_user, version_id)
+    if request.method == "GET":  # only to resume a query typed before the session ended
+        form, resumed = resumed_form(QueryForm)
+        return bid(version_id, form) if resumed else redirect(url_for("portfolio.bid", version_id=version_id))
     form = QueryForm()
     if not form.validate_on_submit():
         return bid(version_id, form)
