@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from readiness.views import api
+from readiness.views.api import json_error
 from readiness.views.auth import RESUMABLE, redirect_to_sign_in
 
 PAGES = {
@@ -27,14 +29,7 @@ PAGES = {
 }
 
 
-API_PREFIX = "/api/"
-
-
-def json_error(status: int, message: str) -> Response:
-    """The API's error body: {"error": {"status": ..., "message": ...}}."""
-    response = jsonify(error={"status": status, "message": message})
-    response.status_code = status
-    return response
+API_PREFIX = f"{api.bp.url_prefix}/"
 
 
 def init_app(app: Flask) -> None:

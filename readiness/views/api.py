@@ -8,7 +8,6 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 from flask_login import current_user
 
 from readiness import api_spec, reports
-from readiness.errors import json_error
 from readiness.models import Assessment, AssessmentVersion
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, version_or_404
@@ -118,3 +117,10 @@ def _version(found: AssessmentVersion) -> dict[str, Any]:
             "pdf": url_for("reports.board_pack", assessment_id=found.assessment_id, number=found.number),
         },
     }
+
+
+def json_error(status: int, message: str) -> Response:
+    """The API's error body, {"error": {"status": ..., "message": ...}}, for its own errors and routing's."""
+    response = jsonify(error={"status": status, "message": message})
+    response.status_code = status
+    return response
