@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from readiness.views import api
+from readiness.views.api import bp as api_blueprint
 from readiness.views.api import json_error
 from readiness.views.auth import RESUMABLE, redirect_to_sign_in
 
@@ -29,7 +29,7 @@ PAGES = {
 }
 
 
-API_PREFIX = f"{api.bp.url_prefix}/"
+API_PREFIX = f"{api_blueprint.url_prefix}/"
 
 
 def init_app(app: Flask) -> None:
