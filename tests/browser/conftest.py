@@ -99,6 +99,18 @@ def assert_reflows(page: Any) -> None:
         page.set_viewport_size(size)
 
 
+MOST_TABS = 400  # a long page (the portfolio's tables) has many stops; a bound catches a focus trap
+
+
+def tab_to(page: Any, target: Any) -> None:
+    """Press Tab until ``target`` has the focus, as a keyboard user would; fail if it never comes."""
+    for _ in range(MOST_TABS):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"{target} cannot be reached with Tab")
+
+
 def sign_in(page: Any, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/sign-in")
     page.get_by_label("Email address").fill(email)

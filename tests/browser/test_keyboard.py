@@ -7,18 +7,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from readiness.services.accounts import DEMO_PASSWORD
-from tests.browser.conftest import LiveServer, assert_accessible
-
-MOST_TABS = 400  # a long page (the portfolio's tables) has many stops; a bound catches a focus trap
-
-
-def tab_to(page: Any, target: Any) -> None:
-    """Press Tab until ``target`` has the focus, as a keyboard user would; fail if it never comes."""
-    for _ in range(MOST_TABS):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{target} cannot be reached with Tab")
+from tests.browser.conftest import LiveServer, assert_accessible, tab_to
 
 
 def sign_in_by_keyboard(page: Any, base_url: str, email: str) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LiveServer, assert_accessible, sign_in
+from tests.browser.conftest import LiveServer, assert_accessible, sign_in, tab_to
 from tests.support.factory import PASSWORD
 
 STAGES = [
@@ -130,13 +130,18 @@ def test_the_wizard_works_by_keyboard_alone(page: Any, live_server: LiveServer) 
     expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
-    page.get_by_role("link", name="Start a new assessment").focus()
+    tab_to(page, page.get_by_role("link", name="Start a new assessment"))
     page.keyboard.press("Enter")
     page.wait_for_url("**/assessments/new")
-    page.get_by_label("What is the title of the role?").focus()
+    tab_to(page, page.get_by_label("What is the title of the role?"))
     page.keyboard.type("Care navigator")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="About the role")).to_be_visible()
-    page.get_by_label("New to me: the role is new to our organisation").focus()
-    page.keyboard.press("Space")
+    # Tab reaches a radio group once, at its first option; the arrow keys choose within it.
+    tab_to(page, page.get_by_label("New to everyone: the role has not been implemented in the NHS before"))
+    page.keyboard.press("ArrowDown")
     expect(page.get_by_label("New to me: the role is new to our organisation")).to_be_checked()
+    tab_to(page, page.get_by_role("button", name="Save and come back later"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
+    expect(page.get_by_text("Care navigator")).to_be_visible()
