@@ -11,7 +11,6 @@ from readiness.services.catalogue import questionnaire
 from tests.support.answers import worst
 from tests.support.factory import PASSWORD, Factory
 from tests.support.http import Browser
-from tests.test_reports import seen_on
 from tests.test_sharing import submitted_bid
 from tests.test_wizard import seen_of
 
@@ -68,7 +67,7 @@ def test_simultaneous_tracker_saves_never_silently_overwrite(served: tuple[str, 
     # First race: nobody has tracked the action yet (both insert); then both update it.
     for attempt in range(4):
         browsers = signed_in_pair(base, (lead, colleague))
-        seen = [seen_on(browser.request(url)[1]) for browser in browsers]
+        seen = [seen_of(browser.request(url)[1]) for browser in browsers]
         owners = [f"Lead {attempt}", f"Colleague {attempt}"]
         forms = [{"seen": s, "owner": o, "status": "in_progress"} for s, o in zip(seen, owners, strict=True)]
         results = at_once(browsers, url, forms)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
@@ -20,6 +19,7 @@ from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import best, worst
 from tests.support.factory import Factory
+from tests.test_wizard import seen_of
 
 HOSTILE_NOTE = '<script>alert("x")</script> =HYPERLINK("http://evil.example","click")'
 
@@ -48,13 +48,6 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
-
-
-def seen_on(html: str) -> str:
-    """The tracker form's stamp of when the action was last saved, as a browser would post it back."""
-    found = re.search(r'name="seen" type="hidden" value="([^"]*)"', html)
-    assert found, "the form carries no stamp"
-    return found.group(1)
 
 
 def page_text(response: Any) -> str:
@@ -187,7 +180,7 @@ def test_the_tracker_saves_owner_due_date_status_and_notes_and_shows_overdue(
             "due_date[day]": past.day,
             "due_date[month]": past.month,
             "due_date[year]": past.year,
-            "seen": seen_on(client.get(form_url).text),
+            "seen": seen_of(client.get(form_url).text),
         },
     )
     assert done.status_code == 302
@@ -202,10 +195,10 @@ def test_a_colleague_s_tracker_save_is_never_overwritten_unseen(client: FlaskCli
     colleague = make.user("project_lead", version.assessment.organisation, name="Cal Colleague")
     url = f"/assessments/{version.assessment_id}/v/1/plan/governance_no_accountability.1"
     make.sign_in(client, lead)
-    mine_opened = seen_on(client.get(url).text)
+    mine_opened = seen_of(client.get(url).text)
     other = client.application.test_client()
     make.sign_in(other, colleague)
-    theirs = {"owner": "Cal", "status": "done", "notes": "Framework signed off", "seen": seen_on(other.get(url).text)}
+    theirs = {"owner": "Cal", "status": "done", "notes": "Framework signed off", "seen": seen_of(other.get(url).text)}
     assert other.post(url, data=theirs).status_code == 302
 
     mine = {"owner": "Lee", "status": "in_progress", "notes": "Drafting", "seen": mine_opened}
@@ -220,7 +213,7 @@ def test_a_colleague_s_tracker_save_is_never_overwritten_unseen(client: FlaskCli
     assert (saved.owner, saved.status, saved.notes) == ("Cal", "done", "Framework signed off")
 
     # Having seen theirs, saving again replaces it; the same save repeated changes nothing more.
-    again = mine | {"seen": seen_on(refused.text)}
+    again = mine | {"seen": seen_of(refused.text)}
     assert client.post(url, data=again).status_code == 302
     assert client.post(url, data=again).status_code == 302
     db.session.expire_all()

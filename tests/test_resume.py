@@ -14,8 +14,8 @@ from readiness.services import sharing
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import worst
 from tests.support.factory import PASSWORD, Factory
-from tests.test_reports import seen_on
 from tests.test_sharing import shared_bid
+from tests.test_wizard import seen_of
 
 TYPED = "Typed at length before the session ended"
 
@@ -51,7 +51,7 @@ def test_a_form_posted_after_the_session_ended_comes_back_after_sign_in(
     user = bid[who]
     if page == "tracker":
         make.sign_in(client, user)
-        typed = typed | {"seen": seen_on(client.get(url).text)}
+        typed = typed | {"seen": seen_of(client.get(url).text)}
     expired = app.test_client()
     response = expired.post(url, data=typed)
     assert response.status_code == 302 and "/sign-in" in response.location
