@@ -9,7 +9,7 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the application; ``config`` overrides the environment (tests use it)."""
-    from readiness import cli, database, errors, security, templating, views
+    from readiness import cli, database, errors, mail, security, templating, views
     from readiness.config import ROOT, load_config
     from readiness.extensions import csrf, db, limiter, login_manager, migrate
     from readiness.services import catalogue
@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
     catalogue.init_app(app)
     database.init_app(app)

@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from readiness.mail import settings as mail_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -65,6 +67,7 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         # scrypt by default; only the tests choose something cheaper, to stay quick.
         "PASSWORD_HASH_METHOD": "scrypt",
         "AUTO_UPGRADE_DATABASE": os.environ.get("AUTO_UPGRADE_DATABASE", "sqlite-only"),
+        **mail_settings(),
     }
     config.update(overrides)
     if production:

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from tests.support import databases
 from tests.support.factory import Factory
+from tests.support.smtp import Mailbox, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -112,6 +113,13 @@ def csrf_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
 
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback; build the app with ``mailbox.config`` to send through it."""
+    with smtp_server() as box:
+        yield box
 
 
 @pytest.fixture
