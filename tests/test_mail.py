@@ -9,9 +9,7 @@ from tests.conftest import make_app
 from tests.support.smtp import Mailbox, body_of
 
 
-def test_email_is_sent_through_the_configured_server(
-    database_url: str, tmp_path: Path, mailbox: Mailbox
-) -> None:
+def test_email_is_sent_through_the_configured_server(database_url: str, tmp_path: Path, mailbox: Mailbox) -> None:
     app = make_app(database_url, tmp_path / "instance", **mailbox.config)
     with app.app_context():
         assert mail.send("lead@example.nhs.uk", "A query about your bid", "Open https://example/x")
