@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from readiness.questionnaire import Questionnaire
-from readiness.questionnaire_schema import Rule
+from readiness.questionnaire_schema import PlannedAction, Rule
 
 PRIORITIES = {"critical": 1, "high": 2, "medium": 3, "low": 4}
 PRIORITY_LABELS = {1: "Urgent", 2: "High", 3: "Medium", 4: "Low"}
@@ -66,6 +66,15 @@ def actions_for(questionnaire: Questionnaire, rule: Rule) -> tuple[Action, ...]:
         )
         for index, planned in enumerate(rule.actions, start=1)
     )
+
+
+def action_named(questionnaire: Questionnaire, key: str) -> PlannedAction | None:
+    """Find the planned action an action key names (``rule_id.n``), if the questionnaire still has it."""
+    rule_id, _, number = key.rpartition(".")
+    rule = next((rule for rule in questionnaire.rules if rule.id == rule_id), None)
+    if rule is None or not number.isdigit() or not 1 <= int(number) <= len(rule.actions):
+        return None
+    return rule.actions[int(number) - 1]
 
 
 def plan_order(questionnaire: Questionnaire) -> Callable[[Action], tuple[int, int, int, str]]:

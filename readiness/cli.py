@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,6 +14,7 @@ from flask.cli import with_appcontext
 
 from readiness.answers import AnswerError, check_answers
 from readiness.cli_accounts import create_user, demo
+from readiness.models.accounts import utcnow
 from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
 from readiness.reports_json import result_json
 from readiness.scoring import score
@@ -20,7 +22,16 @@ from readiness.services.catalogue import questionnaire as current_questionnaire
 
 
 def init_app(app: Flask) -> None:
-    for command in (questions, score_command, validate, create_user, demo, export_command, import_command):
+    for command in (
+        questions,
+        score_command,
+        validate,
+        create_user,
+        demo,
+        export_command,
+        import_command,
+        send_reminders,
+    ):
         app.cli.add_command(command)
 
 
@@ -94,6 +105,23 @@ def validate() -> None:
             f"Version {version}: {len(questionnaire.questions)} questions, {len(questionnaire.rules)} rules, "
             f"{len(questionnaire.examples)} examples, {len(questionnaire.roles)} role profiles: valid"
         )
+
+
+@click.command("send-reminders")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Remind as if it were this day (YYYY-MM-DD); the default is today (UTC).",
+)
+@with_appcontext
+def send_reminders(today: datetime | None) -> None:
+    """Tell each assessment's team of tracked actions overdue or due within 7 days. Safe to run again: run it daily."""
+    from readiness.services import reminders
+
+    day = today.date() if today else utcnow().date()
+    told = reminders.send_reminders(day)
+    noun = "reminder" if told == 1 else "reminders"
+    click.echo(f"{told} new {noun} of actions overdue or due by {day + reminders.DUE_SOON}.")
 
 
 @click.command("export")

@@ -67,6 +67,8 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         # scrypt by default; only the tests choose something cheaper, to stay quick.
         "PASSWORD_HASH_METHOD": "scrypt",
         "AUTO_UPGRADE_DATABASE": os.environ.get("AUTO_UPGRADE_DATABASE", "sqlite-only"),
+        # The address people reach the service at, for links in emails (never taken from a request's Host).
+        "SERVICE_URL": os.environ.get("SERVICE_URL", "").rstrip("/"),
         **mail_settings(),
     }
     config.update(overrides)

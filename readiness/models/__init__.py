@@ -14,6 +14,7 @@ from readiness.models.assessments import (
     Share,
 )
 from readiness.models.audit import AuditEvent
+from readiness.models.notifications import Notification, WizardPlace
 
 __all__ = [
     "ROLES",
@@ -27,8 +28,10 @@ __all__ = [
     "BoardDecision",
     "Evidence",
     "Membership",
+    "Notification",
     "Organisation",
     "PendingForm",
     "Share",
     "User",
+    "WizardPlace",
 ]

@@ -18,6 +18,7 @@ from readiness.models import Answer, Assessment, AssessmentEditor, AssessmentVer
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import ScoreResult, score
+from readiness.services import events
 from readiness.services.answers import saved_rows
 from readiness.services.catalogue import questionnaire as questionnaire_named
 
@@ -208,6 +209,7 @@ def submit(version: AssessmentVersion, user: User) -> bool:
         version=version.number,
         digest=snapshot.digest(text),
     )
+    events.submitted(version, user)
     db.session.commit()
     db.session.refresh(version)
     return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from readiness import audit
 from readiness.extensions import db
 from readiness.models import AssessmentVersion, BoardDecision, User
+from readiness.services import events
 
 DECISIONS = ("approved", "approved_with_conditions", "deferred", "not_approved")
 
@@ -50,5 +51,6 @@ def record(version: AssessmentVersion, decision: str, conditions: str, comments:
         comments=comments,
         supersedes=previous[0].id if previous else None,
     )
+    events.decided(version, user)
     db.session.commit()
     return row

@@ -14,7 +14,7 @@ from readiness.models import AssessmentVersion, AuditEvent, BidQuery, Evidence, 
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import Risk, ScoreResult
-from readiness.services import assessments
+from readiness.services import assessments, events
 
 
 class SharingRefused(ValueError):
@@ -68,6 +68,7 @@ def share(version: AssessmentVersion, organisation: Organisation, user: User) ->
         commissioner=organisation.name,
         digest=version.digest,
     )
+    events.shared(version, organisation, user)
     return item
 
 
@@ -112,6 +113,7 @@ def raise_query(version: AssessmentVersion, user: User, text: str) -> BidQuery:
         commissioner_id=organisation_id,
         text=text,
     )
+    events.query_raised(version, query, user)
     return query
 
 
@@ -132,6 +134,7 @@ def answer_query(query: BidQuery, user: User, response: str) -> None:
         commissioner_id=query.organisation_id,
         response=response,
     )
+    events.query_answered(version, query, user)
 
 
 def queries_of(version: AssessmentVersion, organisation_ids: set[int] | None = None) -> list[BidQuery]:
