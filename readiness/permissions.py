@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort
 from flask_login import current_user
 
 from readiness.extensions import db
-from readiness.models import Assessment, AssessmentVersion, Share, User
+from readiness.models import Assessment, AssessmentEditor, AssessmentVersion, Notification, Share, User
 
 
 def can_view(user: User, assessment: Assessment) -> bool:
@@ -41,6 +43,32 @@ def can_view_version(user: User, version: AssessmentVersion) -> bool:
     return can_view(user, version.assessment) or shared_with(user, version)
 
 
+def visible_versions(user: User, assessment: Assessment) -> list[AssessmentVersion]:
+    """The versions a person may see, oldest first: all of them for the team; for a commissioner, only
+    the submitted versions shared with their organisations (never a draft); none for anyone else."""
+    if can_view(user, assessment):
+        return list(assessment.versions)
+    organisations = user.organisation_ids("commissioner")
+    if not organisations:
+        return []
+    shared = set(
+        db.session.scalars(
+            db.select(Share.version_id)
+            .join(AssessmentVersion, AssessmentVersion.id == Share.version_id)
+            .where(AssessmentVersion.assessment_id == assessment.id, Share.organisation_id.in_(organisations))
+        )
+    )
+    return [version for version in assessment.versions if version.id in shared and not version.is_draft]
+
+
+def assessment_ids_editable_by(user: User) -> Any:
+    """A subquery of the ids of the assessments a person may edit (see ``can_edit``), for filtering in SQL."""
+    editing = db.select(AssessmentEditor.assessment_id).where(AssessmentEditor.user_id == user.id)
+    return db.select(Assessment.id).where(
+        Assessment.organisation_id.in_(user.organisation_ids("project_lead")) | Assessment.id.in_(editing)
+    )
+
+
 def assessment_or_404(assessment_id: int, *, edit: bool = False) -> Assessment:
     """Load an assessment the current user may see (or edit); others get 404, not a hint."""
     assessment = db.session.get(Assessment, assessment_id)
@@ -61,6 +89,23 @@ def version_or_404(assessment_id: int, number: int) -> AssessmentVersion:
     if version is None or not can_view_version(current_user, version):
         abort(404)
     return version
+
+
+def versions_or_404(assessment_id: int) -> tuple[Assessment, list[AssessmentVersion]]:
+    """Load an assessment and the versions the current user may see; seeing none of them is a 404."""
+    assessment = db.session.get(Assessment, assessment_id)
+    versions = visible_versions(current_user, assessment) if assessment is not None else []
+    if assessment is None or not versions:
+        abort(404)
+    return assessment, versions
+
+
+def notification_or_404(notification_id: int) -> Notification:
+    """Load one of the current user's own notifications; anyone else's is a 404."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or notification.user_id != current_user.id:
+        abort(404)
+    return notification
 
 
 def require_role(role: str) -> None:
