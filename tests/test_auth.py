@@ -62,7 +62,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make: Fact
 def test_sign_in_then_out_is_audited(client, make: Factory) -> None:
     user = make.user()
     response = client.post("/sign-in", data={"email": user.email.upper(), "password": PASSWORD})
-    assert response.location == "/assessments/"
+    assert response.location == "/"
     client.post("/sign-out")
     actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.actor_id == user.id)).all()
     assert actions == ["signed_in", "signed_out"]
@@ -79,7 +79,7 @@ def test_the_eleventh_rapid_failed_sign_in_is_throttled(client, make: Factory) -
 def test_next_never_leads_off_site(client, make: Factory) -> None:
     user = make.user()
     response = client.post("/sign-in?next=//evil.example/x", data={"email": user.email, "password": PASSWORD})
-    assert response.location == "/assessments/"
+    assert response.location == "/"
 
 
 def test_posts_without_a_csrf_token_are_refused(csrf_app, make: Factory) -> None:

@@ -16,7 +16,7 @@ from readiness import audit
 from readiness.extensions import db, limiter, login_manager
 from readiness.forms import ConfirmForm, SetupForm, SignInForm
 from readiness.models import Membership, Organisation, User
-from readiness.services import pending
+from readiness.services import pending, places
 
 bp = Blueprint("auth", __name__)
 FormT = TypeVar("FormT", bound=FlaskForm)
@@ -98,17 +98,18 @@ def _failed_sign_in(response: Response) -> bool:
 @limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)
 def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
-        return redirect(url_for("wizard.dashboard"))
+        return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(db.select(User).where(User.email == email))
         if user is not None and user.is_active and user.check_password(form.password.data):
+            left_off = places.landing_path(user)  # before this sign-in is audited: it looks at the last session
             session.clear()
             login_user(user)
             audit.record("signed_in", "user", user.id)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(_safe_next(request.args.get("next"), left_off))
         if user is None:
             _spend_the_same_time(form.password.data)
         audit.record("sign_in_failed", "user", user.id if user else None, email=email[:254])
@@ -128,13 +129,13 @@ def _stand_in_hash(method: str) -> str:
     return generate_password_hash("no account has this password", method=method)
 
 
-def _safe_next(target: str | None) -> str:
-    """Follow ``next`` only to a path on this site."""
+def _safe_next(target: str | None, left_off: str | None = None) -> str:
+    """Follow ``next`` only to a path on this site; without one, go back to where the last session left off."""
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
-    return url_for("wizard.dashboard")
+    return left_off or url_for("home.index")
 
 
 @bp.route("/sign-out")

@@ -1,4 +1,4 @@
-"""The signed-in home page and the deployment health check."""
+"""The signed-in home page (what needs each person now) and the deployment health check."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from readiness.extensions import db
+from readiness.models.accounts import utcnow
+from readiness.services import worklist
 from readiness.services.catalogue import questionnaire
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
-def index() -> Response:
+def index() -> str | Response:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    return redirect(url_for("wizard.dashboard"))
+    return render_template("home/index.html", home=worklist.home_of(current_user, utcnow()))
 
 
 @bp.route("/healthz")

@@ -18,7 +18,7 @@ from readiness.permissions import assessment_or_404, can_edit
 from readiness.question_forms import build_section_form, initial_data
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import score
-from readiness.services import assessments, pending
+from readiness.services import assessments, pending, places
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire as current_questionnaire
 from readiness.views.wizard import bp
@@ -65,7 +65,7 @@ def new() -> str | Response:
     return render_template("wizard/new.html", form=form)
 
 
-@bp.route("/<int:assessment_id>")
+@bp.route("/<int:assessment_id>/latest")
 def latest(assessment_id: int) -> Response:
     assessment = assessment_or_404(assessment_id)
     version = assessments.latest_version(assessment)
@@ -148,23 +148,21 @@ def _after_save(
     version: AssessmentVersion, questionnaire: Questionnaire, section_id: str, shown: list[str]
 ) -> Response:
     version.last_section = section_id
-    db.session.commit()
     effective = questionnaire.applicable(assessments.answers_of(version))
     new_here = [q for q in questionnaire.section(section_id).questions if q.id in effective and q.id not in shown]
-    here = url_for("wizard.section", assessment_id=version.assessment_id, number=version.number, section_id=section_id)
+    later = request.form.get("action") == "later"
+    ids = [s.id for s in questionnaire.sections]
+    following = ids[ids.index(section_id) + 1] if section_id != ids[-1] else places.CHECK
+    places.remember(current_user, version, section_id if new_here or later else following)
+    db.session.commit()
     if new_here:
         flash("Your answers were saved. Your answers mean more questions apply on this page: answer them too.")
+        here = places.page_path(version, section_id)
         return redirect(f"{here}#q__{new_here[0].id}")
-    if request.form.get("action") == "later":
+    if later:
         flash("Your answers have been saved. You can come back and carry on at any time.")
         return redirect(url_for("wizard.dashboard"))
-    ids = [s.id for s in questionnaire.sections]
-    following = ids[ids.index(section_id) + 1] if section_id != ids[-1] else None
-    if following:
-        return redirect(
-            url_for("wizard.section", assessment_id=version.assessment_id, number=version.number, section_id=following)
-        )
-    return redirect(url_for("wizard.check", assessment_id=version.assessment_id, number=version.number))
+    return redirect(places.page_path(version, following))
 
 
 def version_of(assessment: Assessment, number: int) -> AssessmentVersion:
