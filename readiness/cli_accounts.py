@@ -14,20 +14,6 @@ from readiness.models import User
 from readiness.models.accounts import ROLES
 from readiness.services.accounts import DEMO_PASSWORD, add_user, organisation_named
 
-DEMO_ORGANISATIONS = {
-    "Demo: Northfield Community NHS Trust": "provider",
-    "Demo: Riverside Primary Care Network": "provider",
-    "Demo: Westshire Integrated Care Board": "commissioner",
-}
-DEMO_PEOPLE = [
-    ("admin@demo.example", "Demo Administrator", "Demo: Northfield Community NHS Trust", "administrator"),
-    ("lead@demo.example", "Demo Project Lead", "Demo: Northfield Community NHS Trust", "project_lead"),
-    ("colleague@demo.example", "Demo Colleague", "Demo: Northfield Community NHS Trust", "project_lead"),
-    ("board@demo.example", "Demo Board Member", "Demo: Northfield Community NHS Trust", "board_member"),
-    ("pcn.lead@demo.example", "Demo PCN Manager", "Demo: Riverside Primary Care Network", "project_lead"),
-    ("commissioner@demo.example", "Demo Commissioner", "Demo: Westshire Integrated Care Board", "commissioner"),
-]
-
 
 @click.command("create-user")
 @click.option("--email", required=True)
@@ -61,17 +47,17 @@ def demo() -> None:
     if current_app.config["MODE"] == "production":
         click.echo("Error: demo data is not loaded in production mode", err=True)
         sys.exit(2)
+    from readiness.demo_data import DEMO_ORGANISATIONS, DEMO_PEOPLE, load_demo_assessments
+
     organisations = {name: organisation_named(name, kind, demo=True) for name, kind in DEMO_ORGANISATIONS.items()}
     for email, name, organisation, role in DEMO_PEOPLE:
         if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
             add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
     db.session.commit()
-    from readiness.demo_data import load_demo_assessments
-
     created = load_demo_assessments()
     audit.record("demo_loaded", "service", None, assessments=created)
     db.session.commit()
     click.echo("Demo data loaded. Everything named 'Demo' is made up. Sign in with any of these:")
     for email, _, organisation, role in DEMO_PEOPLE:
-        click.echo(f"  {email:<28} {ROLES[role]:<15} {organisation}")
+        click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}")
     click.echo(f"Password for every demo account: {DEMO_PASSWORD}")

@@ -9,21 +9,35 @@ from typing import Any
 from readiness.extensions import db
 from readiness.models import Assessment, Organisation, User
 from readiness.questionnaire import Questionnaire, options_of
-from readiness.services import assessments, sharing
-from readiness.services.accounts import DEMO_PASSWORD, add_user, organisation_named
+from readiness.services import assessments, decisions, places, sharing
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire as current_questionnaire
 
+NORTHFIELD = "Demo: Northfield Community NHS Trust"
+RIVERSIDE = "Demo: Riverside Primary Care Network"
+EASTBROOK = "Demo: Eastbrook Mental Health NHS Foundation Trust"
+HILLSIDE = "Demo: Hillside Care Partnership"
 COMMISSIONER = "Demo: Westshire Integrated Care Board"
-MORE_PROVIDERS = {
-    "Demo: Eastbrook Mental Health NHS Foundation Trust": ("eastbrook.lead@demo.example", "Demo Eastbrook Lead"),
-    "Demo: Hillside Care Partnership": ("hillside.lead@demo.example", "Demo Hillside Lead"),
+DEMO_ORGANISATIONS = {
+    NORTHFIELD: "provider",
+    RIVERSIDE: "provider",
+    EASTBROOK: "provider",
+    HILLSIDE: "provider",
+    COMMISSIONER: "commissioner",
 }
-LEADS = {
-    "Demo: Northfield Community NHS Trust": "lead@demo.example",
-    "Demo: Riverside Primary Care Network": "pcn.lead@demo.example",
-    **{name: email for name, (email, _) in MORE_PROVIDERS.items()},
-}
+# (email, name, organisation, role): every demo account, as `flask demo` lists them.
+DEMO_PEOPLE = [
+    ("admin@demo.example", "Demo Administrator", NORTHFIELD, "administrator"),
+    ("lead@demo.example", "Demo Project Lead", NORTHFIELD, "project_lead"),
+    ("colleague@demo.example", "Demo Colleague", NORTHFIELD, "project_lead"),
+    ("board@demo.example", "Demo Board Member", NORTHFIELD, "board_member"),
+    ("pcn.lead@demo.example", "Demo PCN Manager", RIVERSIDE, "project_lead"),
+    ("pcn.board@demo.example", "Demo PCN Board Member", RIVERSIDE, "board_member"),
+    ("eastbrook.lead@demo.example", "Demo Eastbrook Lead", EASTBROOK, "project_lead"),
+    ("eastbrook.board@demo.example", "Demo Eastbrook Board Member", EASTBROOK, "board_member"),
+    ("hillside.lead@demo.example", "Demo Hillside Lead", HILLSIDE, "project_lead"),
+    ("commissioner@demo.example", "Demo Commissioner", COMMISSIONER, "commissioner"),
+]
 STAGES = ("need", "governance", "stakeholders", "training", "evaluation")
 
 
@@ -35,6 +49,8 @@ class DemoBid:
     quality: tuple[float, float, float, float, float]  # chance of the best answer, per stage in STAGES order
     decision: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    stages_answered: int | None = None  # a draft in progress with this many stages answered; None: submitted
+    featured: bool = False  # its notifications stay unread, so the demo has news to show
 
 
 def _context(profile: str, band: str, setting: str, funding: str = "recurrent", **more: Any) -> dict[str, Any]:
@@ -65,6 +81,14 @@ BIDS = (
         _context("trainee_nursing_associate", "band_3", "community", trainee_posts="yes", posts=4),
         (0.8, 0.6, 0.75, 0.5, 0.6),
         "approved_with_conditions",
+        featured=True,
+    ),
+    DemoBid(
+        NORTHFIELD,
+        "Advanced clinical practitioner (urgent community response)",
+        _context("advanced_practitioner", "band_8", "community", posts=2),
+        (0.85, 0.7, 0.8, 0.65, 0.55),
+        featured=True,
     ),
     DemoBid(
         "Demo: Riverside Primary Care Network",
@@ -117,25 +141,53 @@ BIDS = (
 )
 
 
-def load_demo_assessments() -> int:
-    """Create the demo assessments once; return how many were created."""
+# Drafts in progress, one for each lead who has no other: the wizard's pages have something to show.
+DRAFTS = (
+    DemoBid(
+        RIVERSIDE,
+        "Clinical pharmacist",
+        _context("clinical_pharmacist", "band_7", "primary_care", "arrs", posts=2),
+        (0.8, 0.6, 0.7, 0.6, 0.5),
+        stages_answered=2,
+    ),
+    DemoBid(
+        EASTBROOK,
+        "Nursing associate (inpatient wards)",
+        _context("nursing_associate", "band_4", "mental_health", posts=4),
+        (0.7, 0.6, 0.6, 0.5, 0.5),
+        stages_answered=1,
+    ),
+    DemoBid(
+        HILLSIDE,
+        "Care navigator (level 3)",
+        _context("care_navigator_level_3", "band_4", "social_care", "fixed_term", funding_months=18, posts=2),
+        (0.75, 0.6, 0.7, 0.6, 0.4),
+        stages_answered=3,
+    ),
+)
 
-    for name, (email, person) in MORE_PROVIDERS.items():
-        organisation = organisation_named(name, "provider", demo=True)
-        if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
-            add_user(email, person, organisation, "project_lead", DEMO_PASSWORD, demo=True)
-    db.session.commit()
+
+def person(organisation: str, role: str) -> User | None:
+    """The first demo account holding ``role`` in a demo organisation."""
+    email = next((e for e, _, o, r in DEMO_PEOPLE if o == organisation and r == role), None)
+    return db.session.scalar(db.select(User).where(User.email == email)) if email else None
+
+
+def load_demo_assessments() -> int:
+    """Create the demo assessments once, bids first and then drafts; return how many were created."""
+    from readiness.demo_life import live_featured_bids
+
     commissioner = db.session.scalar(db.select(Organisation).where(Organisation.name == COMMISSIONER))
     questionnaire = current_questionnaire()
-    created = 0
-    for bid in BIDS:
-        lead = db.session.scalar(db.select(User).where(User.email == LEADS[bid.organisation]))
+    created: list[tuple[DemoBid, Assessment]] = []
+    for bid in BIDS + DRAFTS:
+        lead = person(bid.organisation, "project_lead")
         organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == bid.organisation))
         if lead is None or organisation is None or _exists(organisation.id, bid.title):
             continue
-        _create(bid, lead, organisation, commissioner, questionnaire)
-        created += 1
-    return created
+        created.append((bid, _create(bid, lead, organisation, commissioner, questionnaire)))
+    live_featured_bids([assessment for bid, assessment in created if bid.featured], commissioner)
+    return len(created)
 
 
 def _exists(organisation_id: int, title: str) -> bool:
@@ -151,10 +203,13 @@ def _create(
     organisation: Organisation,
     commissioner: Organisation | None,
     questionnaire: Questionnaire,
-) -> None:
+) -> Assessment:
     assessment = assessments.create(lead, organisation.id, bid.title, questionnaire)
     version = assessments.latest_version(assessment)
     answers = demo_answers(questionnaire, bid)
+    if bid.stages_answered is not None:
+        answered = {"role", *STAGES[: bid.stages_answered]}
+        answers = {qid: value for qid, value in answers.items() if questionnaire.questions[qid].section in answered}
     rows = saved_rows(version.id)
     conflicts = save(
         version,
@@ -163,20 +218,24 @@ def _create(
         lead,
     )
     assert not conflicts
+    if bid.stages_answered is not None:
+        places.remember(lead, version, places.first_unanswered(questionnaire, answers))
+        db.session.commit()
+        return assessment
     assessments.submit(version, lead)
     if commissioner is not None:
         sharing.share(version, commissioner, lead)
     db.session.commit()
-    if bid.decision:
-        from readiness.services import decisions
-
+    board = person(bid.organisation, "board_member")
+    if bid.decision and board is not None:
         decisions.record(
             version,
             bid.decision,
             "Review the action plan at three months." if "conditions" in bid.decision else "",
             "Recorded for the demo.",
-            lead,
+            board,
         )
+    return assessment
 
 
 def demo_answers(questionnaire: Questionnaire, bid: DemoBid) -> dict[str, Any]:

@@ -51,10 +51,10 @@ def _our_template() -> str | None:
 @pytest.mark.parametrize(
     ("email", "start"),
     [
-        ("lead@demo.example", ["/assessments/", "/assessments/new"]),
-        ("board@demo.example", ["/assessments/"]),
-        ("commissioner@demo.example", ["/portfolio/"]),
-        ("admin@demo.example", ["/admin/", "/admin/organisations/new", "/admin/users/new"]),
+        ("lead@demo.example", ["/", "/assessments/", "/assessments/new"]),
+        ("board@demo.example", ["/", "/assessments/"]),
+        ("commissioner@demo.example", ["/", "/portfolio/"]),
+        ("admin@demo.example", ["/", "/admin/", "/admin/organisations/new", "/admin/users/new"]),
         (None, ["/sign-in", "/accessibility", "/about", "/api/docs"]),
     ],
 )
