@@ -6,6 +6,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,11 +60,19 @@ class LiveServer:
 @pytest.fixture
 def live_server(sqlite_template: Path, tmp_path: Path) -> Iterator[LiveServer]:
     """Serve a fresh app on a free loopback port in a thread; SQLite keeps it quick."""
+    with serving(sqlite_template, tmp_path) as server:
+        yield server
+
+
+@contextmanager
+def serving(sqlite_template: Path, tmp_path: Path, **config: Any) -> Iterator[LiveServer]:
+    """Serve an app with ``config``; its SERVICE_URL is the address it is served at, for links in emails."""
     database = tmp_path / "live.sqlite"
     shutil.copy(sqlite_template, database)
-    app = make_app(f"sqlite:///{database}", tmp_path / "instance", SERVER_NAME=None)
+    app = make_app(f"sqlite:///{database}", tmp_path / "instance", SERVER_NAME=None, **config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["SERVICE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     context = app.app_context()
