@@ -37,7 +37,7 @@ def test_commissioner_filters_compares_verifies_exports_and_queries(
     commissioner = make.user("commissioner", icb, name="Cara Commissioner")
 
     sign_in(page, live_server.url, commissioner.email, PASSWORD)
-    page.get_by_role("link", name="Portfolio").click()
+    page.get_by_role("link", name="Portfolio", exact=True).click()
     expect(page.get_by_role("heading", name="Portfolio of bids")).to_be_visible()
     page.get_by_label("Stage rating").select_option("red")
     page.get_by_role("button", name="Apply filters").click()

@@ -26,8 +26,8 @@ def test_sign_in_page_with_errors_is_accessible(page: Any, live_server: LiveServ
     assert_accessible(page)
 
 
-def test_a_lead_signs_in_and_sees_the_dashboard(page: Any, live_server: LiveServer) -> None:
+def test_a_lead_signs_in_and_sees_their_home_page(page: Any, live_server: LiveServer) -> None:
     lead = live_server.make.user("project_lead")
     sign_in(page, live_server.url, lead.email, PASSWORD)
-    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs you now")).to_be_visible()
     assert_accessible(page)

@@ -50,7 +50,7 @@ def fill_role_page(page: Any, across: str) -> None:
 def test_a_lead_completes_uploads_resumes_and_submits(page: Any, live_server: LiveServer, tmp_path: Path) -> None:
     lead = live_server.make.user("project_lead")
     sign_in(page, live_server.url, lead.email, PASSWORD)
-    assert_accessible(page)  # the dashboard
+    assert_accessible(page)  # the home page
     page.get_by_role("link", name="Start a new assessment").click()
     page.get_by_label("What is the title of the role?").fill("Band 4 assistant practitioner")
     page.get_by_role("button", name="Start").click()
@@ -80,6 +80,7 @@ def test_a_lead_completes_uploads_resumes_and_submits(page: Any, live_server: Li
 
     # Leave and resume: the task list shows progress; the saved answers are still there.
     page.get_by_role("link", name="Band 4 assistant practitioner").click()
+    page.get_by_role("link", name="Continue version 1").click()  # from the assessment's own page
     assert_accessible(page)  # the task list
     expect(page.get_by_text(re.compile(r"completed 3 of 6 sections"))).to_be_visible()
     page.get_by_role("link", name="About the role").click()
@@ -127,7 +128,7 @@ def _stage_id(title: str) -> str:
 def test_the_wizard_works_by_keyboard_alone(page: Any, live_server: LiveServer) -> None:
     lead = live_server.make.user("project_lead")
     sign_in(page, live_server.url, lead.email, PASSWORD)
-    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
+    expect(page.get_by_role("heading", name="What needs you now")).to_be_visible()
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
     tab_to(page, page.get_by_role("link", name="Start a new assessment"))
