@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import Select
 
 from readiness.extensions import db
 from readiness.models import Assessment, AssessmentEditor, AssessmentVersion, Notification, Share, User
@@ -61,7 +60,7 @@ def visible_versions(user: User, assessment: Assessment) -> list[AssessmentVersi
     return [version for version in assessment.versions if version.id in shared and not version.is_draft]
 
 
-def assessment_ids_editable_by(user: User) -> Any:
+def assessment_ids_editable_by(user: User) -> Select[tuple[int]]:
     """A subquery of the ids of the assessments a person may edit (see ``can_edit``), for filtering in SQL."""
     editing = db.select(AssessmentEditor.assessment_id).where(AssessmentEditor.user_id == user.id)
     return db.select(Assessment.id).where(
