@@ -119,3 +119,19 @@ def test_every_page_and_form_error_is_valid_html(demo_app: Flask, tmp_path: Path
     assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(
         f"{pages.names[p.file]}, line {p.line}: {p.message} [{p.extract[:120]}]" for p in problems
     )
+
+
+def test_every_posted_form_renders_its_csrf_field_without_an_id(app: Flask) -> None:
+    """Two forms on one page (a bid's integrity check and its query form) must not both hold id="csrf_token"."""
+    from flask_wtf import FlaskForm
+
+    from readiness.forms import ServiceForm
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(below for sub in cls.__subclasses__() for below in subclasses(sub))]
+
+    ours = [form for form in subclasses(FlaskForm) if form.__module__.startswith("readiness.")]
+    assert len(ours) >= 15, "the app's forms are imported with it"
+    assert not [form.__qualname__ for form in ours if not issubclass(form, ServiceForm)]
+    with app.test_request_context():
+        assert 'id="' not in str(ServiceForm(meta={"csrf": True}).csrf_token)
