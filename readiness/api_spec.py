@@ -217,3 +217,26 @@ def openapi(base: str, cookie: str = "session") -> dict[str, Any]:
             "schemas": SCHEMAS,
         },
     }
+
+
+def fields_in_words(spec: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    """List each schema's fields as (name, type in words, description), for the docs page."""
+    return {
+        name: [(field, type_in_words(of), of.get("description", "")) for field, of in schema["properties"].items()]
+        for name, schema in spec["components"]["schemas"].items()
+    }
+
+
+def type_in_words(schema: dict[str, Any]) -> str:
+    """Say a field's type for people: 'integer', 'string or null (date-time)', 'list of Action', 'one of: a, b'."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[1]
+    if schema.get("type") == "array":
+        return f"list of {type_in_words(schema['items'])}"
+    types = schema.get("type", "any")
+    words = " or ".join(types) if isinstance(types, list) else types
+    if "format" in schema:
+        words += f" ({schema['format']})"
+    if "enum" in schema:
+        words += ", one of: " + ", ".join(schema["enum"])
+    return words

@@ -108,3 +108,6 @@ def test_the_openapi_description_and_docs_page(client: FlaskClient, make: Factor
     ]
     for code, description in set(responses):  # every documented answer of every operation is on the page
         assert text.count(f"<code>{code}</code>: {description}") == responses.count((code, description))
+    for name, schema in spec["components"]["schemas"].items():  # and every field of every body
+        section = text.split(f'id="body-{name}"')[1].split("<h3")[0]
+        assert all(f"<code>{field}</code>" in section for field in schema["properties"]), name

@@ -17,7 +17,7 @@ from jinja2.utils import missing
 from readiness.config import ROOT
 from readiness.extensions import db
 from readiness.models import User
-from tests.support.crawl import DEMO_STARTS, Page, crawl, load_demo
+from tests.support.crawl import DEMO_STARTS, WHO, Page, crawl, load_demo
 
 OURS = str(ROOT / "templates")
 # Names missing on purpose: `form` exists only on pages with a form (base.html shows its errors), and Jinja
@@ -48,7 +48,7 @@ def _our_template() -> str | None:
     return None
 
 
-@pytest.mark.parametrize(("email", "start"), list(DEMO_STARTS.items()))
+@pytest.mark.parametrize(("email", "start"), list(DEMO_STARTS.items()), ids=WHO)
 def test_no_page_reads_a_missing_name_or_attribute(csrf_app: Flask, email: str | None, start: list[str]) -> None:
     app = csrf_app  # as in production: every form has its CSRF token field
     load_demo(app)

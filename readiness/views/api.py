@@ -90,7 +90,8 @@ def openapi() -> Response:
 
 @bp.route("/docs")
 def docs() -> str:
-    return render_template("api/docs.html", spec=_spec())
+    spec = _spec()
+    return render_template("api/docs.html", spec=spec, fields=api_spec.fields_in_words(spec))
 
 
 def _spec() -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 
 from readiness.services.accounts import DEMO_PASSWORD
 from tests.browser.conftest import LiveServer, assert_accessible, sign_in
-from tests.support.crawl import DEMO_STARTS, Page, crawl, load_demo
+from tests.support.crawl import DEMO_STARTS, WHO, Page, crawl, load_demo
 
 
 def in_browser(page: Any, base_url: str) -> Any:
@@ -29,7 +29,7 @@ FEWEST = {
 }
 
 
-@pytest.mark.parametrize(("email", "start"), list(DEMO_STARTS.items()), ids=lambda value: str(value))
+@pytest.mark.parametrize(("email", "start"), list(DEMO_STARTS.items()), ids=WHO)
 def test_every_page_a_user_can_reach_is_accessible(
     page: Any, live_server: LiveServer, email: str | None, start: list[str]
 ) -> None:

@@ -26,6 +26,7 @@ DEMO_STARTS: dict[str | None, list[str]] = {
     "admin@demo.example": ["/admin/", "/admin/organisations/new", "/admin/users/new"],
     None: ["/sign-in", "/accessibility", "/about", "/api/docs"],
 }
+WHO = [email or "signed out" for email in DEMO_STARTS]  # test ids
 DRAFT_TITLE = "Demo draft in progress"
 
 
