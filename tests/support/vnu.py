@@ -33,6 +33,7 @@ def errors_in(files: list[Path]) -> list[Problem]:
     """Every error vnu finds in these HTML files (warnings are not errors); one Java start for all of them."""
     command = ["java", "-Xss8m", "-jar", str(JAR), "--format", "json", "--errors-only", *map(str, files)]
     finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert finished.stderr.startswith("{"), f"vnu did not report: {finished.stderr[-2000:]}"
     messages = json.loads(finished.stderr)["messages"]  # vnu writes its JSON report to stderr
     return [
         Problem(

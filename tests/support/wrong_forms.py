@@ -9,6 +9,7 @@ import lxml.html
 # No field accepts this: not a number, date, link, email address or option, and it carries markup to escape.
 WRONG = 'Not "valid" <b>&'
 NOT_TYPED = {"hidden", "submit", "button", "image", "reset"}
+CHOSEN = {"radio", "checkbox"}  # a person leaves these out rather than blanks them
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,4 @@ def wrong_submissions(path: str, html: str) -> list[Submission]:
 
 
 def _chosen(field: object) -> bool:
-    """Whether a field is picked from options (radios, checkboxes), which a person leaves out rather than blanks."""
-    return isinstance(field, lxml.html.RadioGroup | lxml.html.CheckboxGroup) or getattr(field, "type", None) in (
-        "radio",
-        "checkbox",
-    )
+    return isinstance(field, lxml.html.RadioGroup | lxml.html.CheckboxGroup) or getattr(field, "type", None) in CHOSEN
