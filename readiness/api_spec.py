@@ -1,122 +1,147 @@
-"""The OpenAPI description of the read-only JSON API. Pure data."""
+"""The OpenAPI description of the read-only JSON API. Pure data.
+
+Every object lists all its fields as required (a field with nothing to say is null, never left out) and allows no
+others, so a field added to a response without being described here fails the tests that check responses against
+this document.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-_STAGE = {
-    "type": "object",
-    "required": ["id", "title", "score", "rag"],
-    "properties": {
-        "id": {"type": "string", "enum": ["need", "governance", "stakeholders", "training", "evaluation"]},
-        "title": {"type": "string"},
-        "score": {"type": "integer", "minimum": 0, "maximum": 100},
-        "rag": {"type": "string", "enum": ["red", "amber", "green"]},
-    },
+from readiness.action_plan import PRIORITY_LABELS
+from readiness.reports import DECISION_LABELS, STATUS_LABELS
+
+STAGES = ["need", "governance", "stakeholders", "training", "evaluation"]
+
+
+def _object(description: str, **properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "description": description,
+        "required": list(properties),
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def _text(description: str = "", *, nullable: bool = False, **more: Any) -> dict[str, Any]:
+    described = {"description": description} if description else {}
+    return {"type": ["string", "null"] if nullable else "string", **described, **more}
+
+
+def _list(of: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/components/schemas/{of}"}}
+
+
+_TIMESTAMP = "RFC 3339 date and time in UTC, with its offset, e.g. 2027-04-01T09:30:00+00:00"
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Stage": _object(
+        "A stage of the guide's cycle, scored 0 to 100 and rated red, amber or green.",
+        id=_text(enum=STAGES),
+        title=_text(),
+        score={"type": "integer", "minimum": 0, "maximum": 100},
+        rag=_text(enum=["red", "amber", "green"]),
+    ),
+    "Risk": _object(
+        "A risk rule the answers triggered.",
+        id=_text(),
+        severity=_text(enum=["critical", "high", "medium", "low"]),
+        stage=_text(enum=STAGES),
+        title=_text(),
+        rationale=_text(),
+        advice=_text(),
+        citations={"type": "array", "items": {"type": "string"}, "description": "The guide sections it draws on"},
+    ),
+    "Example": _object(
+        "A real example from the source documents, quoted word for word.",
+        organisation=_text(),
+        source=_text(),
+        quote=_text(),
+    ),
+    "Action": _object(
+        "An action that answers a risk, with cited examples.",
+        key=_text("Stable across versions, so tracking carries over to a reassessment"),
+        title=_text(),
+        priority=_text(enum=[label.lower() for label in PRIORITY_LABELS.values()]),
+        owner=_text("The suggested owner"),
+        timing=_text(enum=["before_launch", "first_3_months", "ongoing"]),
+        stage=_text(enum=STAGES),
+        risk=_text("The id of the risk it answers"),
+        examples=_list("Example"),
+    ),
+    "Unknown": _object(
+        "A question not answered or answered 'Not sure': a gap, never a strength.",
+        question=_text(),
+        stage=_text(enum=["role", *STAGES]),
+        answer=_text("'not_sure', or null when unanswered", nullable=True),
+    ),
+    "Report": _object(
+        "A scored report.",
+        questionnaire_version=_text(),
+        verdict=_text(enum=["ready", "ready_with_conditions", "not_ready"]),
+        stages=_list("Stage"),
+        risks=_list("Risk"),
+        actions=_list("Action"),
+        unknowns=_list("Unknown"),
+    ),
+    "Links": _object(
+        "Where to find the version in the API and the web app.",
+        self=_text(),
+        report=_text(),
+        plan=_text(),
+        html=_text("The readiness report page"),
+        pdf=_text("The board pack"),
+    ),
+    "Version": _object(
+        "A version of an assessment: a draft, or a frozen submitted snapshot.",
+        assessment_id={"type": "integer"},
+        number={"type": "integer", "minimum": 1},
+        state=_text(enum=["draft", "submitted"]),
+        questionnaire_version=_text(),
+        submitted_at=_text(_TIMESTAMP, nullable=True, format="date-time"),
+        digest=_text("SHA-256 of the frozen snapshot; null for a draft", nullable=True),
+        links={"$ref": "#/components/schemas/Links"},
+    ),
+    "Decision": _object(
+        "A board decision; a later one supersedes it, and both stay in the history.",
+        decision=_text(enum=list(DECISION_LABELS)),
+        conditions=_text("One condition a line; empty unless approved with conditions"),
+        comments=_text(),
+        recorded_by=_text("The name of the person who recorded it"),
+        recorded_at=_text(_TIMESTAMP, format="date-time"),
+    ),
+    "Assessment": _object(
+        "An assessment of a new role, with its versions.",
+        id={"type": "integer"},
+        title=_text(),
+        organisation=_text(),
+        versions=_list("Version"),
+    ),
+    "AssessmentList": _object("The assessments you work on.", assessments=_list("Assessment")),
+    "TrackedAction": _object(
+        "An action of the plan with the lead's tracking.",
+        key=_text(),
+        title=_text(),
+        owner=_text("Who the lead made responsible; empty until set"),
+        due_date=_text("When it is due, as YYYY-MM-DD", nullable=True, format="date"),
+        status=_text(enum=list(STATUS_LABELS)),
+        notes=_text(),
+        overdue={"type": "boolean"},
+    ),
+    "Plan": _object("The action plan and its tracking.", actions=_list("TrackedAction")),
+    "Error": _object(
+        "What went wrong.",
+        error=_object("The HTTP status and its reason.", status={"type": "integer"}, message=_text()),
+    ),
 }
-_RISK = {
-    "type": "object",
-    "required": ["id", "severity", "stage", "title", "rationale", "citations"],
-    "properties": {
-        "id": {"type": "string"},
-        "severity": {"type": "string", "enum": ["critical", "high", "medium", "low"]},
-        "stage": {"type": "string"},
-        "title": {"type": "string"},
-        "rationale": {"type": "string"},
-        "advice": {"type": "string"},
-        "citations": {"type": "array", "items": {"type": "string"}},
-    },
-}
-_EXAMPLE = {
-    "type": "object",
-    "required": ["organisation", "source", "quote"],
-    "properties": {"organisation": {"type": "string"}, "source": {"type": "string"}, "quote": {"type": "string"}},
-}
-_ACTION = {
-    "type": "object",
-    "required": ["key", "title", "priority", "examples"],
-    "properties": {
-        "key": {"type": "string"},
-        "title": {"type": "string"},
-        "priority": {"type": "string", "enum": ["urgent", "high", "medium", "low"]},
-        "owner": {"type": "string"},
-        "timing": {"type": "string", "enum": ["before_launch", "first_3_months", "ongoing"]},
-        "stage": {"type": "string"},
-        "risk": {"type": "string"},
-        "examples": {"type": "array", "items": {"$ref": "#/components/schemas/Example"}},
-    },
-}
-_REPORT = {
-    "type": "object",
-    "required": ["verdict", "stages", "risks", "actions"],
-    "properties": {
-        "questionnaire_version": {"type": "string"},
-        "verdict": {"type": "string", "enum": ["ready", "ready_with_conditions", "not_ready"]},
-        "stages": {"type": "array", "items": {"$ref": "#/components/schemas/Stage"}},
-        "risks": {"type": "array", "items": {"$ref": "#/components/schemas/Risk"}},
-        "actions": {"type": "array", "items": {"$ref": "#/components/schemas/Action"}},
-        "unknowns": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "question": {"type": "string"},
-                    "stage": {"type": "string"},
-                    "answer": {"type": ["string", "null"]},
-                },
-            },
-        },
-    },
-}
-_VERSION = {
-    "type": "object",
-    "required": ["assessment_id", "number", "state"],
-    "properties": {
-        "assessment_id": {"type": "integer"},
-        "number": {"type": "integer"},
-        "state": {"type": "string", "enum": ["draft", "submitted"]},
-        "questionnaire_version": {"type": "string"},
-        "submitted_at": {"type": ["string", "null"], "format": "date-time"},
-        "digest": {"type": ["string", "null"], "description": "SHA-256 of the frozen snapshot"},
-        "links": {"type": "object", "additionalProperties": {"type": "string"}},
-    },
-}
-_ASSESSMENT = {
-    "type": "object",
-    "required": ["id", "title", "organisation", "versions"],
-    "properties": {
-        "id": {"type": "integer"},
-        "title": {"type": "string"},
-        "organisation": {"type": "string"},
-        "versions": {"type": "array", "items": {"$ref": "#/components/schemas/Version"}},
-    },
-}
-_ERROR = {
-    "type": "object",
-    "properties": {
-        "error": {"type": "object", "properties": {"status": {"type": "integer"}, "message": {"type": "string"}}}
-    },
-}
-_PLAN = {
-    "type": "object",
-    "properties": {
-        "actions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "key": {"type": "string"},
-                    "title": {"type": "string"},
-                    "owner": {"type": "string"},
-                    "due_date": {"type": ["string", "null"], "format": "date"},
-                    "status": {"type": "string", "enum": ["not_started", "in_progress", "done"]},
-                    "notes": {"type": "string"},
-                    "overdue": {"type": "boolean"},
-                },
-            },
-        }
-    },
-}
+# One version on its own also carries the board's decisions, newest first.
+SCHEMAS["VersionWithDecisions"] = _object(
+    "A version with the board's decisions, newest first.",
+    **SCHEMAS["Version"]["properties"],
+    decisions=_list("Decision"),
+)
 
 ENDPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
     (
@@ -131,7 +156,7 @@ ENDPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
         "/assessments/{assessment_id}/versions/{number}",
         "getVersion",
         "One version: its state, snapshot digest and the board's decisions, newest first.",
-        "Version",
+        "VersionWithDecisions",
         "av",
     ),
     (
@@ -150,35 +175,30 @@ ENDPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
         "av",
     ),
 )
+PARAMETERS = {
+    "a": {"name": "assessment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+    "v": {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
+}
 
 
-def openapi(base: str) -> dict[str, Any]:
-    """Describe the API in OpenAPI 3.1, with paths under ``base``."""
-    parameters = {
-        "a": {"name": "assessment_id", "in": "path", "required": True, "schema": {"type": "integer"}},
-        "v": {"name": "number", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}},
-    }
+def _response(description: str, schema: str) -> dict[str, Any]:
+    body = {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+    return {"description": description, "content": {"application/json": body}}
+
+
+def openapi(base: str, cookie: str = "session") -> dict[str, Any]:
+    """Describe the API in OpenAPI 3.1, with paths under ``base``, signed in by the session ``cookie``."""
     paths = {}
     for path, operation, summary, schema, params in ENDPOINTS:
+        responses = {"200": _response("OK", schema), "401": _response("Not signed in", "Error")}
+        if params:
+            responses["404"] = _response("Not found, or not yours to see", "Error")
         paths[path] = {
             "get": {
                 "operationId": operation,
                 "summary": summary,
-                "parameters": [parameters[p] for p in params],
-                "responses": {
-                    "200": {
-                        "description": "OK",
-                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-                    },
-                    "401": {
-                        "description": "Not signed in",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    },
-                    "404": {
-                        "description": "Not found, or not yours to see",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                    },
-                },
+                "parameters": [PARAMETERS[p] for p in params],
+                "responses": responses,
             }
         }
     return {
@@ -193,23 +213,30 @@ def openapi(base: str) -> dict[str, Any]:
         "security": [{"session": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
-            "schemas": {
-                "Stage": _STAGE,
-                "Risk": _RISK,
-                "Example": _EXAMPLE,
-                "Action": _ACTION,
-                "Report": _REPORT,
-                "Version": _VERSION,
-                "Assessment": _ASSESSMENT,
-                "Error": _ERROR,
-                "Plan": _PLAN,
-                "AssessmentList": {
-                    "type": "object",
-                    "properties": {
-                        "assessments": {"type": "array", "items": {"$ref": "#/components/schemas/Assessment"}}
-                    },
-                },
-            },
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": cookie}},
+            "schemas": SCHEMAS,
         },
     }
+
+
+def fields_in_words(spec: dict[str, Any]) -> dict[str, list[tuple[str, str, str]]]:
+    """List each schema's fields as (name, type in words, description), for the docs page."""
+    return {
+        name: [(field, type_in_words(of), of.get("description", "")) for field, of in schema["properties"].items()]
+        for name, schema in spec["components"]["schemas"].items()
+    }
+
+
+def type_in_words(schema: dict[str, Any]) -> str:
+    """Say a field's type for people: 'integer', 'string or null (date-time)', 'list of Action', 'one of: a, b'."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[1]
+    if schema.get("type") == "array":
+        return f"list of {type_in_words(schema['items'])}"
+    types = schema.get("type", "any")
+    words = " or ".join(types) if isinstance(types, list) else types
+    if "format" in schema:
+        words += f" ({schema['format']})"
+    if "enum" in schema:
+        words += ", one of: " + ", ".join(schema["enum"])
+    return words

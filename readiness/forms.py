@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from markupsafe import Markup
+from wtforms import EmailField, Field, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
@@ -12,12 +15,23 @@ from readiness.models.accounts import ORGANISATION_KINDS, ROLES
 PASSWORD_RULE = "Enter a password of at least 12 characters"  # noqa: S105 - a message, not a password
 
 
-class SignInForm(FlaskForm):
+class ServiceForm(FlaskForm):
+    """Every posted form in the service derives from this."""
+
+    class Meta:
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Markup:
+            # The hidden CSRF field needs no id, and two forms on one page must not share one.
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)  # type: ignore[misc]
+
+
+class SignInForm(ServiceForm):
     email = EmailField("Email address", validators=[InputRequired("Enter your email address")])
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
 
 
-class AccountForm(FlaskForm):
+class AccountForm(ServiceForm):
     name = StringField("Full name", validators=[InputRequired("Enter the person's full name"), Length(max=200)])
     email = EmailField(
         "Email address",
@@ -56,7 +70,7 @@ class UserForm(AccountForm):
             raise ValidationError("Select an organisation")
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(ServiceForm):
     name = StringField(
         "Organisation name", validators=[InputRequired("Enter the organisation's name"), Length(max=200)]
     )
@@ -67,5 +81,5 @@ class OrganisationForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(ServiceForm):
     """A form with nothing but its CSRF token, for buttons that change state."""

@@ -8,12 +8,12 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from readiness.answers import TEXT_LIMIT
+from readiness.forms import ServiceForm
 from readiness.questionnaire import Questionnaire, options_of
 from readiness.questionnaire_schema import Question
 from readiness.services.answers import Entry
@@ -81,7 +81,7 @@ def _link(form: Any, field: StringField) -> None:
         raise ValidationError("Enter a link that starts with https:// or http://")
 
 
-class SectionForm(FlaskForm):
+class SectionForm(ServiceForm):
     seen = HiddenField()
 
     def questions(self) -> list[tuple[Question, Field, Field, Field]]:

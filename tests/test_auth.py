@@ -57,6 +57,9 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make: Fact
     message = "Enter a correct email address and password"
     assert message in wrong.text and message in unknown.text
     assert user.email not in unknown.text
+    # The email address comes back as typed, in a text input with an email keyboard: it was rejected.
+    typed = re.search(r'<input[^>]*name="email"[^>]*>', " ".join(wrong.text.split())).group(0)
+    assert 'type="text"' in typed and f'value="{user.email}"' in typed and 'inputmode="email"' in typed
 
 
 def test_sign_in_then_out_is_audited(client, make: Factory) -> None:

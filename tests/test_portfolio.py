@@ -110,6 +110,8 @@ def test_organisation_filter_and_a_bad_date_is_reported(client: FlaskClient, mak
     page = client.get("/portfolio/?submitted_from=31-02-2026")
     assert page.status_code == 200
     assert "must be a real date" in page.text and page.text.count("nhsuk-error-message") == 1
+    # Shown back as typed, in a text input: an input of type date may only hold a real date.
+    assert 'name="submitted_from" type="text" value="31-02-2026"' in page.text
     assert "Physician associate" in page.text.split('id="bids"')[1]
 
 

@@ -17,7 +17,7 @@ from jinja2.utils import missing
 from readiness.config import ROOT
 from readiness.extensions import db
 from readiness.models import User
-from tests.support.crawl import Page, crawl
+from tests.support.crawl import DEMO_STARTS, WHO, Page, crawl, load_demo
 
 OURS = str(ROOT / "templates")
 # Names missing on purpose: `form` exists only on pages with a form (base.html shows its errors), and Jinja
@@ -48,19 +48,10 @@ def _our_template() -> str | None:
     return None
 
 
-@pytest.mark.parametrize(
-    ("email", "start"),
-    [
-        ("lead@demo.example", ["/", "/assessments/", "/assessments/new"]),
-        ("board@demo.example", ["/", "/assessments/"]),
-        ("commissioner@demo.example", ["/", "/portfolio/"]),
-        ("admin@demo.example", ["/", "/admin/", "/admin/organisations/new", "/admin/users/new"]),
-        (None, ["/sign-in", "/accessibility", "/about", "/api/docs"]),
-    ],
-)
+@pytest.mark.parametrize(("email", "start"), list(DEMO_STARTS.items()), ids=WHO)
 def test_no_page_reads_a_missing_name_or_attribute(csrf_app: Flask, email: str | None, start: list[str]) -> None:
     app = csrf_app  # as in production: every form has its CSRF token field
-    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    load_demo(app)
     client = app.test_client()
     if email:
         user = db.session.scalar(db.select(User).where(User.email == email))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user
 
 from readiness import api_spec, reports
@@ -48,7 +49,7 @@ def version(assessment_id: int, number: int) -> Response:
                 "conditions": d.conditions,
                 "comments": d.comments,
                 "recorded_by": d.recorded_by.name,
-                "recorded_at": d.recorded_at.isoformat(timespec="seconds"),
+                "recorded_at": timestamp(d.recorded_at),
             }
             for d in history
         ],
@@ -84,12 +85,17 @@ def action_plan(assessment_id: int, number: int) -> Response:
 
 @bp.route("/openapi.json")
 def openapi() -> Response:
-    return jsonify(api_spec.openapi("/api"))
+    return jsonify(_spec())
 
 
 @bp.route("/docs")
 def docs() -> str:
-    return render_template("api/docs.html", spec=api_spec.openapi("/api"))
+    spec = _spec()
+    return render_template("api/docs.html", spec=spec, fields=api_spec.fields_in_words(spec))
+
+
+def _spec() -> dict[str, Any]:
+    return api_spec.openapi(bp.url_prefix or "", current_app.config["SESSION_COOKIE_NAME"])
 
 
 def _assessment(found: Assessment, versions: list[AssessmentVersion]) -> dict[str, Any]:
@@ -107,7 +113,7 @@ def _version(found: AssessmentVersion) -> dict[str, Any]:
         "number": found.number,
         "state": found.state,
         "questionnaire_version": found.questionnaire_version,
-        "submitted_at": found.submitted_at.isoformat(timespec="seconds") if found.submitted_at else None,
+        "submitted_at": timestamp(found.submitted_at) if found.submitted_at else None,
         "digest": found.digest,
         "links": {
             "self": url_for("api.version", assessment_id=found.assessment_id, number=found.number),
@@ -117,6 +123,12 @@ def _version(found: AssessmentVersion) -> dict[str, Any]:
             "pdf": url_for("reports.board_pack", assessment_id=found.assessment_id, number=found.number),
         },
     }
+
+
+def timestamp(moment: datetime) -> str:
+    """Write a stored time as RFC 3339 with its offset; the database keeps naive UTC."""
+    moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")
 
 
 def json_error(status: int, message: str) -> Response:

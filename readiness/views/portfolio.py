@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import DateField, Form, SearchField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from readiness import exports, permissions, portfolio_chart
 from readiness.extensions import db
-from readiness.forms import ConfirmForm
+from readiness.forms import ConfirmForm, ServiceForm
 from readiness.services import portfolio, sharing
 from readiness.views.auth import resumed_form
 
@@ -65,7 +64,7 @@ class FilterForm(Form):
     )
 
 
-class QueryForm(FlaskForm):
+class QueryForm(ServiceForm):
     text = TextAreaField(
         "Your query",
         validators=[

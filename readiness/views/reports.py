@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from readiness import pdf, reports
+from readiness.forms import ServiceForm
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, can_decide, can_edit, version_or_404
 from readiness.question_forms import NHSDateField
@@ -21,7 +21,7 @@ from readiness.views.auth import resumed_form
 bp = Blueprint("reports", __name__, url_prefix="/assessments")
 
 
-class TrackingForm(FlaskForm):
+class TrackingForm(ServiceForm):
     owner = StringField("Owner", validators=[Length(max=200, message="Owner must be 200 characters or fewer")])
     due_date = NHSDateField("Due date")
     status = RadioField(
@@ -33,7 +33,7 @@ class TrackingForm(FlaskForm):
     seen = HiddenField()  # when the tracking was last saved, as the page was opened: detects a colleague's save
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(ServiceForm):
     decision = RadioField(
         "What has the board decided?",
         choices=[SelectChoice(k, v) for k, v in reports.DECISION_LABELS.items()],

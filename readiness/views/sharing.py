@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from readiness.extensions import db
+from readiness.forms import ServiceForm
 from readiness.models import Assessment, AssessmentVersion, Organisation
 from readiness.permissions import assessment_or_404, can_edit
 from readiness.services import sharing
@@ -25,7 +25,7 @@ def _signed_in() -> None:
     """Every sharing page needs a signed-in user; the assessment is checked in each view."""
 
 
-class ShareForm(FlaskForm):
+class ShareForm(ServiceForm):
     organisation_id = SelectField(
         "Which commissioner do you want to share this version with?",
         coerce=int,
@@ -33,7 +33,7 @@ class ShareForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(ServiceForm):
     response = TextAreaField(
         "Your reply",
         validators=[

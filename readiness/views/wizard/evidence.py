@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import SelectField
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired
 
 from readiness import audit
 from readiness.extensions import db
+from readiness.forms import ServiceForm
 from readiness.models import Evidence
 from readiness.permissions import assessment_or_404, can_view_version
 from readiness.services import assessments
@@ -21,7 +21,7 @@ from readiness.views.wizard import bp
 from readiness.views.wizard.pages import version_of
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(ServiceForm):
     question_id = SelectField(
         "Which answer does this evidence support?",
         validators=[InputRequired("Select the answer this evidence supports")],

@@ -6,13 +6,13 @@ import json
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from readiness.extensions import db
+from readiness.forms import ServiceForm
 from readiness.models import Assessment, AssessmentVersion, Evidence, Organisation
 from readiness.permissions import assessment_or_404, can_edit
 from readiness.question_forms import build_section_form, initial_data
@@ -24,7 +24,7 @@ from readiness.services.catalogue import questionnaire as current_questionnaire
 from readiness.views.wizard import bp
 
 
-class NewAssessmentForm(FlaskForm):
+class NewAssessmentForm(ServiceForm):
     title = StringField(
         "What is the title of the role?",
         validators=[

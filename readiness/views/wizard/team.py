@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
@@ -12,12 +11,13 @@ from wtforms.validators import InputRequired
 
 from readiness import audit
 from readiness.extensions import db
+from readiness.forms import ServiceForm
 from readiness.models import AssessmentEditor, Membership, User
 from readiness.permissions import assessment_or_404
 from readiness.views.wizard import bp
 
 
-class EditorForm(FlaskForm):
+class EditorForm(ServiceForm):
     user_id = SelectField("Colleague", coerce=int, validators=[InputRequired("Select a colleague")])
 
 
