@@ -187,3 +187,20 @@ def test_membership_roles_are_unique_per_organisation(app, make: Factory) -> Non
     with pytest.raises(sqlalchemy.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_ending_all_sessions_or_deactivating_refuses_a_session_already_open(client, make: Factory) -> None:
+    from readiness.services import sessions
+
+    lead = make.user("project_lead")
+    client.post("/sign-in", data={"email": lead.email, "password": PASSWORD})
+    assert client.get("/assessments/").status_code == 200
+    sessions.end_all_sessions(lead)
+    db.session.commit()
+    assert client.get("/assessments/").status_code == 302
+
+    client.post("/sign-in", data={"email": lead.email, "password": PASSWORD})
+    assert client.get("/assessments/").status_code == 200
+    lead.active = False
+    db.session.commit()
+    assert client.get("/assessments/").status_code == 302

@@ -57,6 +57,7 @@ def test_no_page_reads_a_missing_name_or_attribute(csrf_app: Flask, email: str |
         user = db.session.scalar(db.select(User).where(User.email == email))
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
+            session["epoch"] = user.session_epoch
     app.jinja_env.undefined = RecordingUndefined
     RecordingUndefined.misses = []
 

@@ -62,6 +62,7 @@ def signed_in(app: Flask, email: str | None) -> FlaskClient:
         user = db.session.scalar(db.select(User).where(User.email == email))
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
+            session["epoch"] = user.session_epoch
     return client
 
 

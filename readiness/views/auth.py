@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
@@ -16,7 +16,7 @@ from readiness import audit
 from readiness.extensions import db, limiter, login_manager
 from readiness.forms import ConfirmForm, SetupForm, SignInForm
 from readiness.models import Membership, Organisation, User
-from readiness.services import pending, places
+from readiness.services import pending, places, sessions
 
 bp = Blueprint("auth", __name__)
 FormT = TypeVar("FormT", bound=FlaskForm)
@@ -25,7 +25,7 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    return sessions.load(user_id)
 
 
 @login_manager.unauthorized_handler
@@ -84,7 +84,7 @@ def setup() -> str | Response:
         db.session.add(Membership(user_id=user.id, organisation_id=organisation.id, role="administrator"))
         audit.record("first_administrator_created", "user", user.id, actor_id=user.id, email=user.email)
         db.session.commit()
-        login_user(user)
+        sessions.begin(user)
         flash("Your administrator account is ready. Add organisations and people next.")
         return redirect(url_for("admin.index"))
     return render_template("auth/setup.html", form=form)
@@ -105,8 +105,7 @@ def sign_in() -> str | Response | tuple[str, int]:
         user = db.session.scalar(db.select(User).where(User.email == email))
         if user is not None and user.is_active and user.check_password(form.password.data):
             left_off = places.landing_path(user)  # before this sign-in is audited: it looks at the last session
-            session.clear()
-            login_user(user)
+            sessions.begin(user)
             audit.record("signed_in", "user", user.id)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next"), left_off))

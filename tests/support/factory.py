@@ -59,4 +59,5 @@ class Factory:
     def sign_in(self, client: FlaskClient, user: User) -> None:
         with client.session_transaction() as session:
             session["_user_id"] = str(user.id)
+            session["epoch"] = user.session_epoch
             session["_fresh"] = True
