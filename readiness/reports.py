@@ -68,6 +68,15 @@ class Report:
     examples: tuple[CitedExample, ...]  # each cited example once, in order of first citation
 
     @property
+    def serious_risks(self) -> tuple[Risk, ...]:
+        """The critical and high risks: what a board must weigh before anything else."""
+        return tuple(risk for risk in self.result.risks if risk.severity in ("critical", "high"))
+
+    @property
+    def actions_before_launch(self) -> int:
+        return sum(1 for row in self.plan if row.action.timing == "before_launch")
+
+    @property
     def example_numbers(self) -> dict[str, int]:
         return {example.id: number for number, example in enumerate(self.examples, start=1)}
 
