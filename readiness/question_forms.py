@@ -127,12 +127,18 @@ def build_section_form(
     *,
     required: bool,
     conflicts: Iterable[str] = (),
+    only: Iterable[str] | None = None,
 ) -> type[SectionForm]:
-    """Return a new form class for these questions; ``required`` enforces required answers."""
+    """Return a new form class for these questions; ``required`` enforces required answers.
+
+    ``only``, when given, names the questions that may be required; the others are always optional.
+    """
     questions = list(questions)
+    may_require = None if only is None else set(only)
     fields: dict[str, Any] = {"meta_questions": questions}
     for question in questions:
-        fields[f"q__{question.id}"] = _value_field(questionnaire, question, required)
+        must = required and (may_require is None or question.id in may_require)
+        fields[f"q__{question.id}"] = _value_field(questionnaire, question, must)
         fields[f"note__{question.id}"] = TextAreaField(
             "Note (optional)", validators=[Length(max=NOTE_LIMIT, message="Note must be 5,000 characters or fewer")]
         )

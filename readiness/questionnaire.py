@@ -20,6 +20,7 @@ from readiness.conditions import (
     Predicate,
     Test,
     compile_condition,
+    questions_named,
 )
 from readiness.questionnaire_checks import ROLE_PROFILE_QUESTION, CrossReferences
 from readiness.questionnaire_schema import (
@@ -108,6 +109,34 @@ class Questionnaire:
                     answered[qid] = value
         return effective, answered
 
+    def follow_ups(self, questions: Iterable[Question], answers: Mapping[str, Any]) -> dict[str, FollowUp]:
+        """Find the questions of one page that a single choice on the same page opens.
+
+        A follow-up is shown beneath its opening question as soon as an opening option is chosen, so it
+        must be on the page even before then. The opening options are found by trying each option of the
+        opening question against the other answers, so any condition (equals, in, at least…) works.
+        """
+        questions = list(questions)
+        on_page = {question.id for question in questions}
+        _, answered = self.applicable_and_answered(answers)
+        found: dict[str, FollowUp] = {}
+        for question in questions:
+            if question.show_when is None:
+                continue
+            openers = (questions_named(question.show_when) & on_page) - {question.id}
+            if len(openers) != 1:
+                continue
+            opener = self.questions[openers.pop()]
+            if opener.kind not in ("scale", "choice"):
+                continue
+            shows = self.visibility[question.id]
+            others = {qid: value for qid, value in answered.items() if qid != opener.id}
+            options = options_of(self, opener)
+            opening = tuple(o.value for o in options if shows is not None and shows(others | {opener.id: o.value}))
+            if opening and len(opening) < len(options):
+                found[question.id] = FollowUp(opener.id, opening)
+        return found
+
     @cached_property
     def _visit_order(self) -> dict[str | None, tuple[tuple[str, Predicate | None], ...]]:
         """For each role profile (None for none), the questions to visit with their conditions."""
@@ -115,6 +144,14 @@ class Questionnaire:
             profile: tuple((qid, self.visibility[qid]) for qid in self.order if self.profile_of[qid] in (None, profile))
             for profile in (None, *self.roles)
         }
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """A question opened by choosing one of ``opening`` in the question ``opener`` on the same page."""
+
+    opener: str
+    opening: tuple[str, ...]
 
 
 def options_of(questionnaire: Questionnaire, question: Question) -> tuple[Option, ...]:

@@ -2,3 +2,22 @@
 import { initAll } from "/assets/nhsuk-frontend.min.js";
 
 initAll();
+
+// Follow-up questions open as soon as an answer that opens them is chosen. NHS.UK's conditional reveal
+// ties one radio to one block; here several answers can open the same block (funding "ARRS" or
+// "fixed term"…), so the block lists its opening answers and the NHS.UK classes do the showing.
+for (const followUp of document.querySelectorAll("[data-app-opened-by]")) {
+  const inputs = [...document.getElementsByName(followUp.dataset.appOpenedBy)];
+  const opening = followUp.dataset.appOpening.split(" ");
+  const sync = () => {
+    const open = inputs.some((input) => input.checked && opening.includes(input.value));
+    followUp.classList.remove("nhsuk-u-frontend-not-supported-hidden");
+    followUp.classList.toggle("nhsuk-radios__conditional--hidden", !open);
+  };
+  for (const input of inputs) {
+    if (opening.includes(input.value)) input.setAttribute("aria-controls", followUp.id);
+    input.addEventListener("change", sync);
+  }
+  window.addEventListener("pageshow", sync);
+  sync();
+}

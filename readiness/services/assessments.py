@@ -144,7 +144,8 @@ def section_statuses(questionnaire: Questionnaire, answers: dict[str, Any], resu
         answered = sum(1 for qid in ids if effective[qid] not in (None, "", []))
         touched = any(q.id in answers for q in section.questions if q.id != "role_title")
         status = "completed" if answered == len(ids) else ("in_progress" if touched or answered else "not_started")
-        risks = sum(1 for risk in result.risks if risk.stage == section.id)
+        # An unstarted section's questions are unanswered, so every rule on them fires: those are not gaps yet.
+        risks = 0 if status == "not_started" else sum(1 for risk in result.risks if risk.stage == section.id)
         statuses.append(SectionStatus(section.id, section.title, status, len(ids), answered, risks))
     return statuses
 

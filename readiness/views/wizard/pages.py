@@ -103,11 +103,28 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
     if section_id not in {s.id for s in questionnaire.sections}:
         abort(404)
     rows = saved_rows(version.id)
-    effective = questionnaire.applicable({qid: row.value for qid, row in rows.items()})
-    questions = [q for q in questionnaire.section(section_id).questions if q.id in effective]
+    saved = {qid: row.value for qid, row in rows.items()}
+    effective = questionnaire.applicable(saved)
+    in_section = questionnaire.section(section_id).questions
+    # Follow-ups whose opening question is on this page are on it too, hidden until an opening answer is chosen.
+    follow_ups = {
+        qid: follow_up
+        for qid, follow_up in questionnaire.follow_ups(in_section, saved).items()
+        if follow_up.opener in effective
+    }
+    questions = [q for q in in_section if q.id in effective or q.id in follow_ups]
+    # Only questions shown before this answer was chosen are required: without JavaScript a follow-up
+    # opened by this very post was never seen, so it is asked for after saving instead.
+    posted = {f.opener: request.form.get(f"q__{f.opener}") for f in follow_ups.values()}
+    chosen = questionnaire.applicable(saved | posted)
+    required = [q.id for q in questions if q.id in effective and q.id in chosen]
     resolving = [key.removeprefix("resolve__") for key in request.form if key.startswith("resolve__")]
     form_class = build_section_form(
-        questionnaire, questions, required=request.form.get("action") == "continue", conflicts=resolving
+        questionnaire,
+        questions,
+        required=request.form.get("action") == "continue",
+        conflicts=resolving,
+        only=required,
     )
     restored = pending.take(request.args.get("resume"), request.path)
     seen = json.dumps({q.id: rows[q.id].revision if q.id in rows else 0 for q in questions})
@@ -121,9 +138,11 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
         )
     conflicts = []
     if request.method == "POST" and form.validate_on_submit():
-        conflicts = save(version, form.entries(), form.seen_revisions(), current_user, form.keep_theirs())
+        # A follow-up left closed is not saved: its answer would belong to a branch never taken.
+        entries = {qid: entry for qid, entry in form.entries().items() if qid in effective or qid in chosen}
+        conflicts = save(version, entries, form.seen_revisions(), current_user, form.keep_theirs())
         if not conflicts:
-            return _after_save(version, questionnaire, section_id, [q.id for q in questions])
+            return _after_save(version, questionnaire, section_id, [q.id for q in questions if q.id in effective])
         form = build_section_form(
             questionnaire, questions, required=False, conflicts=[c.question_id for c in conflicts]
         )(formdata=request.form)
@@ -132,12 +151,18 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
     evidence = db.session.scalars(
         db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)
     ).all()
+    section_ids = [s.id for s in questionnaire.sections]
     return render_template(
         "wizard/section.html",
         assessment=assessment,
         version=version,
         questionnaire=questionnaire,
         section=questionnaire.section(section_id),
+        section_number=section_ids.index(section_id) + 1,
+        section_count=len(section_ids),
+        answered=sum(1 for q in in_section if q.id in effective and effective[q.id] not in (None, "", [])),
+        applicable=sum(1 for q in in_section if q.id in effective),
+        follow_ups=follow_ups,
         form=form,
         conflicts={c.question_id: c for c in conflicts},
         evidence=evidence,
@@ -149,7 +174,12 @@ def _after_save(
 ) -> Response:
     version.last_section = section_id
     effective = questionnaire.applicable(assessments.answers_of(version))
-    new_here = [q for q in questionnaire.section(section_id).questions if q.id in effective and q.id not in shown]
+    # A follow-up answered as soon as it opened needs no second look; one left blank, or never seen, does.
+    new_here = [
+        q
+        for q in questionnaire.section(section_id).questions
+        if q.id in effective and q.id not in shown and effective[q.id] in (None, "", [])
+    ]
     later = request.form.get("action") == "later"
     ids = [s.id for s in questionnaire.sections]
     following = ids[ids.index(section_id) + 1] if section_id != ids[-1] else places.CHECK
