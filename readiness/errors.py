@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -23,8 +25,15 @@ PAGES = {
         "If you typed the web address, check it is correct. If you pasted it, check you copied the entire address.",
     ),
     405: ("Sorry, that action is not allowed here", "Use the buttons on the page rather than typing the address."),
-    413: ("The file is too large", "Files must be smaller than 10MB. Choose a smaller file and try again."),
-    429: ("Too many attempts", "You have tried too many times. Wait a few minutes, then try again."),
+    413: (
+        "The file is too large",
+        "Files must be smaller than 10MB, so nothing was uploaded. Go back to the page, choose a smaller file "
+        "(for example, save the document as a PDF or split it into parts) and upload it again.",
+    ),
+    429: (
+        "Too many attempts",
+        "You have tried too many times in a short time. Wait a few minutes, then go back to the page and try again.",
+    ),
     500: ("Sorry, there is a problem with the service", "Try again later. Your saved answers are safe."),
 }
 
@@ -51,7 +60,8 @@ def init_app(app: Flask) -> None:
         title, advice = PAGES.get(code, PAGES[400 if code < 500 else 500])
         if isinstance(error, CSRFError):
             advice = "Your form expired or came from another site. Go back, reload the page and try again."
-        return render_template("errors/error.html", title=title, advice=advice, code=code), code
+        back = _back_link() if code in (413, 429) else None
+        return render_template("errors/error.html", title=title, advice=advice, code=code, back=back), code
 
     @app.errorhandler(500)
     def _unexpected(error: Exception) -> tuple[str, int] | Response:
@@ -59,3 +69,12 @@ def init_app(app: Flask) -> None:
             return json_error(500, "Internal Server Error")
         title, advice = PAGES[500]
         return render_template("errors/error.html", title=title, advice=advice, code=500), 500
+
+
+def _back_link() -> str | None:
+    """The page the person came from, when it is one of ours: the way back after a refused upload or attempt."""
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
