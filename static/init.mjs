@@ -4,8 +4,8 @@ import { initAll } from "/assets/nhsuk-frontend.min.js";
 initAll();
 
 // Follow-up questions open as soon as an answer that opens them is chosen. NHS.UK's conditional reveal
-// ties one radio to one block; here several answers can open the same block (funding "ARRS" or
-// "fixed term"…), so the block lists its opening answers and the NHS.UK classes do the showing.
+// ties one radio to one block; here several answers open the same block (funding "ARRS" or "fixed
+// term"…), so the block lists its opening answers and NHS.UK's own classes show and hide it.
 for (const followUp of document.querySelectorAll("[data-app-opened-by]")) {
   const inputs = [...document.getElementsByName(followUp.dataset.appOpenedBy)];
   const opening = followUp.dataset.appOpening.split(" ");
@@ -14,10 +14,9 @@ for (const followUp of document.querySelectorAll("[data-app-opened-by]")) {
     followUp.classList.remove("nhsuk-u-frontend-not-supported-hidden");
     followUp.classList.toggle("nhsuk-radios__conditional--hidden", !open);
   };
-  for (const input of inputs) {
-    if (opening.includes(input.value)) input.setAttribute("aria-controls", followUp.id);
-    input.addEventListener("change", sync);
-  }
+  // No aria-controls: NHS.UK's radios would then take the block over, one radio at a time. The block
+  // comes straight after the question in the page, so it is the next thing read once open.
+  for (const input of inputs) input.addEventListener("change", sync);
   window.addEventListener("pageshow", sync);
   sync();
 }
