@@ -39,6 +39,7 @@ def test_commissioner_filters_compares_verifies_exports_and_queries(
     sign_in(page, live_server.url, commissioner.email, PASSWORD)
     page.get_by_role("link", name="Portfolio", exact=True).click()
     expect(page.get_by_role("heading", name="Portfolio of bids")).to_be_visible()
+    page.get_by_text("Filter and sort the bids").click()  # the filters fold away below the count
     page.get_by_label("Stage rating").select_option("red")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#portfolio-count")).to_contain_text("2 bids from 2 organisations match")
