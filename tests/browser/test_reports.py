@@ -84,7 +84,7 @@ def test_results_plan_and_comparison_pages_are_accessible(page: Any, live_server
     page.get_by_role("link", name="Update").first.click()
     page.get_by_label("Owner").fill("Jo Bloggs")
     page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("1")
+    page.get_by_label("Month", exact=True).fill("1")
     page.get_by_label("Year").fill("2020")
     page.get_by_label("In progress").check()
     page.get_by_role("button", name="Save").click()

@@ -43,7 +43,7 @@ def fill_role_page(page: Any, across: str) -> None:
     page.get_by_label("Recurrent budget").check()
     page.get_by_label("How many posts will you create?").fill("3")
     page.get_by_label("Day").fill("1")
-    page.get_by_label("Month").fill("4")
+    page.get_by_label("Month", exact=True).fill("4")
     page.get_by_label("Year").fill("2027")
 
 
