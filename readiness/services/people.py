@@ -37,8 +37,10 @@ def is_last_administrator(person: User) -> bool:
 def managed_organisation_ids(admin: User) -> set[int]:
     """The organisations whose people ``admin`` manages: those they administer, and those with no active
     administrator of their own (such as one just added), which the service's administrators run."""
-    administered = db.select(Membership.organisation_id).join(User).where(
-        Membership.role == "administrator", User.active.is_(True)
+    administered = (
+        db.select(Membership.organisation_id)
+        .join(User)
+        .where(Membership.role == "administrator", User.active.is_(True))
     )
     unadministered = db.session.scalars(db.select(Organisation.id).where(Organisation.id.not_in(administered)))
     return admin.organisation_ids("administrator") | set(unadministered)
@@ -64,7 +66,8 @@ def deactivate(person: User, *, by: User | None = None, **detail: Any) -> None:
         raise PeopleError("You cannot deactivate your own account. Ask another administrator")
     if is_last_administrator(person):
         raise PeopleError(
-            f"{person.name} is the last administrator, so cannot be deactivated. Make someone else an administrator first"
+            f"{person.name} is the last administrator, so cannot be deactivated. "
+            "Make someone else an administrator first"
         )
     person.active = False
     end_all_sessions(person)
@@ -113,7 +116,9 @@ def remove_membership(person: User, membership: Membership, **detail: Any) -> No
     organisation_id, role = membership.organisation_id, membership.role
     person.memberships.remove(membership)  # the relationship's delete-orphan cascade removes the row
     end_all_sessions(person)
-    audit.record("role_removed", "user", person.id, organisation_id=organisation_id, email=person.email, role=role, **detail)
+    audit.record(
+        "role_removed", "user", person.id, organisation_id=organisation_id, email=person.email, role=role, **detail
+    )
 
 
 def person_by_email(email: str) -> User | None:
