@@ -146,17 +146,20 @@ def demo() -> None:
     if current_app.config["MODE"] == "production":
         click.echo("Error: demo data is not loaded in production mode", err=True)
         sys.exit(2)
-    from readiness.demo_data import DEMO_ORGANISATIONS, DEMO_PEOPLE, load_demo_assessments
+    from readiness.demo_data import DEMO_DEACTIVATED, DEMO_ORGANISATIONS, DEMO_PEOPLE, load_demo_assessments
 
     organisations = {name: organisation_named(name, kind, demo=True) for name, kind in DEMO_ORGANISATIONS.items()}
     for email, name, organisation, role in DEMO_PEOPLE:
         if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
-            add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
+            user = add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
+            if email in DEMO_DEACTIVATED:
+                people.deactivate(user, via="demo")
     db.session.commit()
     created = load_demo_assessments()
     audit.record("demo_loaded", "service", None, assessments=created)
     db.session.commit()
     click.echo("Demo data loaded. Everything named 'Demo' is made up. Sign in with any of these:")
     for email, _, organisation, role in DEMO_PEOPLE:
-        click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}")
+        left = "  (deactivated: cannot sign in)" if email in DEMO_DEACTIVATED else ""
+        click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}{left}")
     click.echo(f"Password for every demo account: {DEMO_PASSWORD}")
