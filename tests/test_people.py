@@ -307,3 +307,35 @@ def test_every_people_change_is_a_posted_form_with_a_csrf_token(csrf_app: Flask)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post(f"/admin/people/{lead.id}/deactivate", data={"csrf_token": token}).status_code == 302
     assert not db.session.get(User, lead.id).active
+
+
+def test_the_people_pages_and_their_refusals_are_valid_html(app: Flask, make: Factory, tmp_path) -> None:
+    from tests.support import vnu
+
+    if reason := vnu.java_missing():
+        pytest.skip(reason)
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the HTML is the same on every database; Java starts once")
+    trust = make.organisation()
+    admin = make.user("administrator", trust, name="Ada Admin")
+    leaver = make.user("project_lead", trust)
+    db.session.add(Membership(user_id=admin.id, organisation_id=trust.id, role="project_lead"))
+    db.session.commit()
+    client = signed_in(app, admin)
+    pages = {
+        "person": client.get(f"/admin/people/{leaver.id}").text,
+        "confirm": client.get(f"/admin/people/{leaver.id}/deactivate").text,
+        "last administrator": client.post(
+            f"/admin/people/{admin.id}/roles/{membership(admin, 'administrator').id}/remove"
+        ).text,
+        "self deactivation": client.post(f"/admin/people/{admin.id}/deactivate").text,
+        "role twice": client.post(
+            f"/admin/people/{leaver.id}/roles", data={"organisation_id": trust.id, "role": "project_lead"}
+        ).text,
+    }
+    files = []
+    for name, html in pages.items():
+        assert "There is a problem" in html or name in ("person", "confirm"), name
+        files.append(tmp_path / f"{name.replace(' ', '-')}.html")
+        files[-1].write_text(html, encoding="utf-8")
+    assert vnu.errors_in(files) == []
