@@ -382,8 +382,8 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
     headers = ["Organisation", "Role", "Role profile", "Band", "Version", "Submitted", "Verdict"]
     for stage in STAGES:
         headers += [f"{words.stages.get(stage, stage)} score", f"{words.stages.get(stage, stage)} rating"]
-    headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version"]
     headers += ["Answers evidenced (%)", "Yes claims not evidenced", "Oldest evidence"]
+    headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version"]
     rows = []
     for bid in bids:
         row: list[Any] = [
@@ -397,8 +397,8 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
         ]
         for stage in STAGES:
             row += [bid.score(stage), words.rags.get(bid.rag(stage), bid.rag(stage))]
-        row += [words.decisions.get(bid.decision or "", bid.decision), bid.digest, bid.questionnaire_version]
         row += [bid.evidence_share, bid.evidence_claims, bid.evidence_oldest]
+        row += [words.decisions.get(bid.decision or "", bid.decision), bid.digest, bid.questionnaire_version]
         rows.append(row)
     return headers, rows
 
