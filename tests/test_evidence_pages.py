@@ -215,3 +215,19 @@ def test_the_api_report_carries_the_evidence(client: FlaskClient, make: Factory)
     assert claim["severity"] == "critical" and claim["risks"]
     db.session.refresh(version)
     assert evidence["share"] == version.evidence_share
+
+
+def test_versions_submitted_before_evidence_was_measured_are_measured_by_a_command(
+    app: Flask, make: Factory, evidenced_bids: dict
+) -> None:
+    version = evidenced_bids["Half evidenced"]
+    kept = version.evidence_share
+    db.session.execute(
+        db.update(AssessmentVersion).values(evidence_share=None, evidence_claims=None, evidence_oldest=None)
+    )
+    db.session.commit()
+    output = app.test_cli_runner().invoke(args=["measure-evidence"]).output
+    assert "Measured the evidence of 3 submitted versions" in output
+    db.session.refresh(version)
+    assert version.evidence_share == kept and version.evidence_oldest is not None
+    assert "0 submitted versions" in app.test_cli_runner().invoke(args=["measure-evidence"]).output

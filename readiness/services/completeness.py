@@ -97,3 +97,19 @@ def _day(moment: datetime | None) -> date | None:
 
 def _iso_day(text: str | None) -> date | None:
     return date.fromisoformat(text[:10]) if text else None
+
+
+def measure_unmeasured(today: date) -> int:
+    """Keep the figures on submitted versions from before they were kept at submission; return how many."""
+    versions = db.session.scalars(
+        db.select(AssessmentVersion).where(
+            AssessmentVersion.state == "submitted",
+            AssessmentVersion.snapshot.is_not(None),
+            AssessmentVersion.evidence_claims.is_(None),
+        )
+    ).all()
+    for version in versions:
+        for name, value in figures(of_version(version, today)).items():
+            setattr(version, name, value)
+    db.session.commit()
+    return len(versions)
