@@ -146,6 +146,9 @@ def clone(templates: list[Any], total: int, providers: int) -> None:
                 "role_profile": source.role_profile,
                 "band": source.band,
                 "stage_scores": source.stage_scores,
+                "evidence_share": source.evidence_share,
+                "evidence_claims": source.evidence_claims,
+                "evidence_oldest": source.evidence_oldest,
             }
         )
         rows_s.append(
