@@ -112,10 +112,10 @@ def measure(
 ) -> Completeness:
     """Measure the evidence behind the answers that apply, per stage and overall, as of ``today``."""
     _, answered = questionnaire.applicable_and_answered(answers)
-    claims = _answers_claimed(questionnaire, answered)
+    counted = _counted_answers(questionnaire, answered)
     backing: dict[str, list[EvidenceRecord]] = {}
     for record in evidence:
-        if record.question_id in claims:
+        if record.question_id in counted:
             backing.setdefault(record.question_id, []).append(record)
     by_profile = _serious_rules(questionnaire)
     serious = by_profile.get(answered.get(ROLE_PROFILE_QUESTION), by_profile[None])
@@ -123,7 +123,7 @@ def measure(
     for section in questionnaire.sections[1:]:
         count = evidenced = 0
         for question in section.questions:
-            if question.id not in claims:
+            if question.id not in counted:
                 continue
             count += 1
             records = backing.get(question.id, [])
@@ -151,7 +151,7 @@ def measure(
     return Completeness(tuple(stages), tuple(stale), tuple(claimed), today, stale_days, min(dates, default=None))
 
 
-def _answers_claimed(questionnaire: Questionnaire, answered: Mapping[str, Any]) -> set[str]:
+def _counted_answers(questionnaire: Questionnaire, answered: Mapping[str, Any]) -> set[str]:
     """Stage questions with a real answer: given, and not an unknown such as "Not sure"."""
     unknown = _unknown_values(questionnaire)
     stage_questions = _stage_questions(questionnaire)
