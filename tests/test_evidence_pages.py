@@ -231,3 +231,23 @@ def test_versions_submitted_before_evidence_was_measured_are_measured_by_a_comma
     db.session.refresh(version)
     assert version.evidence_share == kept and version.evidence_oldest is not None
     assert "0 submitted versions" in app.test_cli_runner().invoke(args=["measure-evidence"]).output
+
+
+def test_a_snapshot_from_before_evidence_dates_were_frozen_falls_back_to_the_upload_then_the_submission() -> None:
+    from readiness.models import Evidence
+    from readiness.services.completeness import frozen_records
+
+    frozen = {
+        "answers": {"need_patient_need": {"value": "yes", "note": "", "link": "https://docs.example/plan"}},
+        "evidence": [
+            {"question_id": "need_patient_need", "name": "plan.pdf", "sha256": "a" * 64, "size": 10},
+            {"question_id": "need_prompt", "name": "gone.pdf", "sha256": "b" * 64, "size": 10},
+        ],
+    }
+    upload = Evidence(question_id="need_patient_need", sha256="a" * 64, uploaded_at=datetime(2025, 3, 1, 9, 0))
+    records = frozen_records(frozen, [upload], datetime(2026, 1, 2, 12, 0))
+    assert {(r.kind, r.label, r.dated.isoformat()) for r in records if r.dated} == {
+        ("link", "https://docs.example/plan", "2026-01-02"),
+        ("file", "plan.pdf", "2025-03-01"),
+        ("file", "gone.pdf", "2026-01-02"),
+    }
