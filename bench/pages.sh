@@ -17,8 +17,6 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${THREADS:-2}
 ROUNDS=${ROUNDS:-2}
-APP_PORT=${APP_PORT:-$((20000 + $$ % 20000))}
-BARE_PORT=$((APP_PORT + 1))
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 WORK=$(mktemp -d)
@@ -41,12 +39,20 @@ export UPLOAD_FOLDER="$WORK/evidence" PACK_CACHE_FOLDER="$WORK/board-packs"
 "$BIN/flask" --app app demo >/dev/null
 mapfile -t PAGES < <(PYTHONPATH=. "$PY" bench/find_pages.py)
 
+# Two ports free now (the kernel picks them), so parallel runs on one machine do not collide.
+read -r APP_PORT BARE_PORT < <("$PY" -c '
+import socket
+sockets = [socket.socket() for _ in range(2)]
+for s in sockets:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in sockets))')
 "$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$APP_PORT" --log-level warning app:app &
 APP_PID=$!
 "$BIN/gunicorn" --workers 2 --bind "127.0.0.1:$BARE_PORT" --log-level warning --chdir bench bare_app:app &
 BARE_PID=$!
 for port in "$APP_PORT" "$BARE_PORT"; do
-  for _ in $(seq 1 120); do curl -fso /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
+  for _ in $(seq 1 120); do curl -fso /dev/null "http://127.0.0.1:$port/" && continue 2; sleep 0.5; done
+  echo "nothing answers on port $port" >&2; exit 1
 done
 
 # Sign in as the demo project lead: the sign-in form's CSRF token, then the cookie the session lives in.
