@@ -121,40 +121,47 @@ def _frozen(value: Any) -> Any:
 class ComponentCache:
     """The markup of NHS.UK components by their params, rendered once by the package's templates."""
 
-    def __init__(self, environment: Callable[[], Environment], size: int = 4096) -> None:
+    def __init__(self, environment: Callable[[], Environment], budget: int = 16_000_000) -> None:
         self._environment = environment
-        self._size = size
+        self._budget = budget  # characters of markup kept, least recently used dropped first (about 2 bytes each)
+        self._kept = 0
         self._rendered: OrderedDict[Any, Markup] = OrderedDict()
         self._lock = threading.Lock()
 
-    def render(self, component: str, params: Any, caller: Any = None) -> Markup:
+    def render(self, component: str, params: Any, body: Markup | None = None) -> Markup:
         """The package's own markup: its template.jinja, given what its macro gives it."""
         template = self._environment().get_template(f"nhsuk/components/{component}/template.jinja")
         # An autoescaped template's output is markup, as the macro's would be.
-        if isinstance(caller, Macro):
-            return Markup(template.render(params=params, caller=caller))  # noqa: S704
-        return Markup(template.render(params=params))  # noqa: S704
+        if body is None:
+            return Markup(template.render(params=params))  # noqa: S704
+        return Markup(template.render(params=params, caller=lambda: body))  # noqa: S704
 
     def __call__(self, component: str, params: Any = None, caller: Any = None) -> Markup:
         if params is None or isinstance(params, Undefined):
             params = {}
-        if isinstance(caller, Macro):  # the markup depends on the caller's body, not only the params
-            return self.render(component, params, caller)
+        # A call block's body is rendered once, here, and is part of the key: the markup depends on it.
+        body = Markup(caller()) if isinstance(caller, Macro) else None  # noqa: S704
         try:
-            key = (component, _frozen(params))
+            key = (component, _frozen(params), body)
         except _NotFrozen:
-            return self.render(component, params)
+            return self.render(component, params, body)
         with self._lock:
             markup = self._rendered.get(key)
             if markup is not None:
                 self._rendered.move_to_end(key)
                 return markup
-        markup = self.render(component, params)
+        markup = self.render(component, params, body)
         with self._lock:
-            self._rendered[key] = markup
-            if len(self._rendered) > self._size:
-                self._rendered.popitem(last=False)
+            if key not in self._rendered:
+                self._rendered[key] = markup
+                self._kept += _cost(key, markup)
+            while self._kept > self._budget and self._rendered:
+                self._kept -= _cost(*self._rendered.popitem(last=False))
         return markup
+
+
+def _cost(key: tuple[str, Any, Markup | None], markup: Markup) -> int:
+    return len(markup) + len(key[2] or "")
 
 
 def serve_asset(filename: str) -> Response:
