@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import session
 from flask_login import login_user
+from sqlalchemy.orm import joinedload
 
 from readiness.extensions import db
 from readiness.models import User
@@ -20,7 +21,12 @@ def begin(user: User) -> None:
 
 def load(user_id: str) -> User | None:
     """The signed-in person, or None when they are deactivated or their sessions were ended since this one began."""
-    user = db.session.get(User, int(user_id))
+    # One query, memberships and their organisations joined: every request loads the person.
+    user = (
+        db.session.scalars(db.select(User).options(joinedload(User.memberships)).where(User.id == int(user_id)))
+        .unique()
+        .one_or_none()
+    )
     if user is None or not user.is_active or session.get(EPOCH_KEY) != user.session_epoch:
         return None
     return user
