@@ -140,7 +140,7 @@ def answers_of(version: AssessmentVersion) -> dict[str, Any]:
                 Answer.version_id == version.id, Answer.respondent_id.is_(None)
             )
         )
-        answers = dict(rows.tuples().all())
+        answers = {question_id: value for question_id, value in rows}  # noqa: C416 - a Result is no mapping
         with _DRAFT_ANSWERS_LOCK:
             DRAFT_ANSWERS_CACHE[key] = answers
     # A copy: callers may change what they are given (a multiple choice's value is a list).
