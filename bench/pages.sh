@@ -64,45 +64,64 @@ curl -fs -b "$JAR" -c "$JAR" -o /dev/null --data-urlencode "csrf_token=$TOKEN" \
   --data-urlencode "email=lead@demo.example" --data-urlencode "password=demo-password-2026" "$APP/sign-in"
 COOKIE=$(awk -F'\t' 'NF == 7 {sub(/^#HttpOnly_/, "", $1); printf "%s%s=%s", sep, $6, $7; sep = "; "}' "$JAR")
 
-declare -A URL
+declare -A URL MASTER
+MASTER[bare]=$BARE_PID
 NAMES=(bare)
 URL[bare]="http://127.0.0.1:$BARE_PORT/"
 for line in "${PAGES[@]}"; do
   name=${line%% *}
   NAMES+=("$name")
+  MASTER[$name]=$APP_PID
   URL[$name]="$APP${line#* }"
   status=$(curl -s -o "$WORK/$name.html" -w '%{http_code}' -H "Cookie: $COOKIE" "${URL[$name]}")
   [ "$status" = 200 ] || { echo "$name: ${URL[$name]} answered $status, not 200" >&2; exit 1; }
   echo "$name: ${URL[$name]} ($(wc -c <"$WORK/$name.html") bytes)"
 done
 
+# CPU time (in clock ticks) the workers of a gunicorn master have used: a busy machine slows every
+# request down, but the CPU a request costs the server changes much less.
+TICK_MS=$((1000 / $(getconf CLK_TCK)))
+worker_ticks() {
+  local total=0 pid
+  for pid in $(pgrep -P "$1"); do
+    read -r -a stat <"/proc/$pid/stat"
+    total=$((total + stat[13] + stat[14]))
+  done
+  echo "$total"
+}
+
 # One warm-up request per page per worker, then ROUNDS rounds of every page in turn.
 for name in "${NAMES[@]}"; do for _ in 1 2 3 4; do curl -fso /dev/null -H "Cookie: $COOKIE" "${URL[$name]}"; done; done
 RESULTS="$WORK/results"
 for round in $(seq 1 "$ROUNDS"); do
   for name in "${NAMES[@]}"; do
+    before=$(worker_ticks "${MASTER[$name]}")
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Cookie: $COOKIE" "${URL[$name]}" >"$WORK/wrk" 2>&1
+    cpu_ms=$((($(worker_ticks "${MASTER[$name]}") - before) * TICK_MS))
     if grep -q "Non-2xx" "$WORK/wrk"; then echo "$name: some responses were not 2xx or 3xx" >&2; cat "$WORK/wrk" >&2; exit 1; fi
-    awk -v name="$name" -v round="$round" '
+    awk -v name="$name" -v round="$round" -v cpu_ms="$cpu_ms" '
       function ms(v) {
         if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /m$/) return v * 60000; return v * 1000
       }
       $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)} $1 == "Requests/sec:" {rps = $2}
-      END {printf "%s %s %.1f %.2f %.2f\n", round, name, rps, p50, p99}' "$WORK/wrk" | tee -a "$RESULTS"
+      $2 == "requests" && $3 == "in" {requests = $1}
+      END {printf "%s %s %.1f %.2f %.2f %.3f\n", round, name, rps, p50, p99, cpu_ms / requests}' "$WORK/wrk" |
+      tee -a "$RESULTS"
   done
   echo "load average after round $round: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds; mean requests/s over the rounds, worst p50 and p99"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds: mean requests/s over the rounds, worst p50 and p99;"
+echo "server CPU: the gunicorn workers' CPU time per request (mean over the rounds) and its ratio to the bare route's"
 awk -v order="${NAMES[*]}" '
-  {rps[$2] += $3; n[$2]++; if ($4 > p50[$2]) p50[$2] = $4; if ($5 > p99[$2]) p99[$2] = $5}
+  {rps[$2] += $3; cpu[$2] += $6; n[$2]++; if ($4 > p50[$2]) p50[$2] = $4; if ($5 > p99[$2]) p99[$2] = $5}
   END {
-    split(order, names, " "); bare = rps["bare"] / n["bare"]
-    printf "%-10s %10s %9s %9s %12s\n", "page", "req/s", "p50 ms", "p99 ms", "ratio to bare"
+    split(order, names, " "); bare = rps["bare"] / n["bare"]; bare_cpu = cpu["bare"] / n["bare"]
+    printf "%-10s %9s %8s %8s %14s %13s %14s\n", "page", "req/s", "p50 ms", "p99 ms", "ratio to bare", "CPU ms/req", "bare CPU/CPU"
     for (i = 1; i in names; i++) {
-      k = names[i]; mean = rps[k] / n[k]
-      printf "%-10s %10.1f %9.2f %9.2f %12.3f\n", k, mean, p50[k], p99[k], mean / bare
+      k = names[i]; mean = rps[k] / n[k]; c = cpu[k] / n[k]
+      printf "%-10s %9.1f %8.2f %8.2f %14.3f %13.2f %14.3f\n", k, mean, p50[k], p99[k], mean / bare, c, bare_cpu / c
     }
   }' "$RESULTS"
 echo "uptime: $(uptime)"
