@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from readiness.extensions import db
 from readiness.models import User
+from readiness.services import notifications
 
 EPOCH_KEY = "epoch"
 
@@ -21,14 +22,23 @@ def begin(user: User) -> None:
 
 def load(user_id: str) -> User | None:
     """The signed-in person, or None when they are deactivated or their sessions were ended since this one began."""
-    # One query, memberships and their organisations joined: every request loads the person.
-    user = (
-        db.session.scalars(db.select(User).options(joinedload(User.memberships)).where(User.id == int(user_id)))
+    # One query for every request: the person, their memberships and organisations, and the count
+    # of unread notifications the header shows.
+    found = (
+        db.session.execute(
+            db.select(User, notifications.unread_count_of(User.id))
+            .options(joinedload(User.memberships))
+            .where(User.id == int(user_id))
+        )
         .unique()
         .one_or_none()
     )
-    if user is None or not user.is_active or session.get(EPOCH_KEY) != user.session_epoch:
+    if found is None:
         return None
+    user, unread = found
+    if not user.is_active or session.get(EPOCH_KEY) != user.session_epoch:
+        return None
+    notifications.remember_unread(user, unread)
     return user
 
 
