@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from readiness.extensions import db
 from readiness.models import User
+from readiness.templating import ComponentCache
 from tests.conftest import make_app
 from tests.support.crawl import Page, crawl, load_demo
 
@@ -229,3 +230,17 @@ def test_pages_are_the_same_with_and_without_the_cache(app: Flask, database_url:
 
     seen = crawl(fetch, ["/"], lambda page: None)
     assert any("/section/" in path for path in seen) and any(path.endswith("/results") for path in seen)
+
+
+def test_the_cache_keeps_within_its_budget_and_renders_what_it_cannot_key(service: Environment) -> None:
+    cache = ComponentCache(lambda: service, budget=1_000)
+    for number in range(20):
+        markup = cache("back-link", {"href": f"/page/{number}", "text": "Back"})
+        assert f'href="/page/{number}"' in markup
+        assert cache._kept <= 1_000
+
+    class Link:  # not plain data: the cache cannot key on it, so it renders each time
+        href = "/object"
+        text = "Back"
+
+    assert 'href="/object"' in cache("back-link", Link())
