@@ -13,7 +13,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from readiness.answers import AnswerError, check_answers
-from readiness.cli_accounts import create_user, demo
+from readiness.cli_accounts import (
+    add_role,
+    create_user,
+    deactivate_user,
+    demo,
+    list_users,
+    reactivate_user,
+    remove_role,
+)
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
 from readiness.reports_json import result_json
@@ -27,10 +35,16 @@ def init_app(app: Flask) -> None:
         score_command,
         validate,
         create_user,
+        deactivate_user,
+        reactivate_user,
+        add_role,
+        remove_role,
+        list_users,
         demo,
         export_command,
         import_command,
         send_reminders,
+        measure_evidence,
     ):
         app.cli.add_command(command)
 
@@ -122,6 +136,16 @@ def send_reminders(today: datetime | None) -> None:
     told = reminders.send_reminders(day)
     noun = "reminder" if told == 1 else "reminders"
     click.echo(f"{told} new {noun} of actions overdue or due by {day + reminders.DUE_SOON}.")
+
+
+@click.command("measure-evidence")
+@with_appcontext
+def measure_evidence() -> None:
+    """Measure the evidence of bids submitted before evidence was measured, so portfolios can filter on it."""
+    from readiness.services import completeness
+
+    measured = completeness.measure_unmeasured(utcnow().date())
+    click.echo(f"Measured the evidence of {measured} submitted {'version' if measured == 1 else 'versions'}.")
 
 
 @click.command("export")

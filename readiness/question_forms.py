@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from cachetools import LRUCache
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
@@ -121,6 +123,15 @@ def _value_of(question: Question, field: Field) -> Any:
     return field.data or None
 
 
+# Form classes by (questionnaire, question ids, required, conflicts, questions that may be required): a
+# class depends on nothing else, and WTForms binds fresh fields to each form made from it. A page reuses
+# its class instead of building some forty fields' definitions on every request.
+_FormKey = tuple[int, tuple[str, ...], bool, tuple[str, ...], frozenset[str] | None]
+_FORM_CLASSES: LRUCache[_FormKey, tuple[Questionnaire, type[SectionForm]]]
+_FORM_CLASSES = LRUCache(maxsize=512)
+_FORM_CLASSES_LOCK = threading.Lock()
+
+
 def build_section_form(
     questionnaire: Questionnaire,
     questions: Iterable[Question],
@@ -129,12 +140,34 @@ def build_section_form(
     conflicts: Iterable[str] = (),
     only: Iterable[str] | None = None,
 ) -> type[SectionForm]:
-    """Return a new form class for these questions; ``required`` enforces required answers.
+    """Return the form class for these questions; ``required`` enforces required answers.
 
     ``only``, when given, names the questions that may be required; the others are always optional.
     """
     questions = list(questions)
-    may_require = None if only is None else set(only)
+    conflicts = tuple(conflicts)
+    may_require = None if only is None else frozenset(only)
+    key = (id(questionnaire), tuple(question.id for question in questions), required, conflicts, may_require)
+    with _FORM_CLASSES_LOCK:
+        found = _FORM_CLASSES.get(key)
+    if found is not None and found[0] is questionnaire:  # the id of a questionnaire still alive
+        return found[1]
+    form_class = _new_section_form(
+        questionnaire, questions, required=required, conflicts=conflicts, may_require=may_require
+    )
+    with _FORM_CLASSES_LOCK:
+        _FORM_CLASSES[key] = (questionnaire, form_class)
+    return form_class
+
+
+def _new_section_form(
+    questionnaire: Questionnaire,
+    questions: list[Question],
+    *,
+    required: bool,
+    conflicts: tuple[str, ...],
+    may_require: frozenset[str] | None,
+) -> type[SectionForm]:
     fields: dict[str, Any] = {"meta_questions": questions}
     for question in questions:
         must = required and (may_require is None or question.id in may_require)
