@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from readiness.credits import Credit
 from readiness.scoring import ScoreResult
+
+
+def credits_json(credits: tuple[Credit, ...]) -> list[dict[str, Any]]:
+    """Each document an item draws on, with the guide's sections when it is the guide."""
+    return [{"source": c.source, "cite_as": c.cite_as, "sections": list(c.sections)} for c in credits]
 
 
 def result_json(result: ScoreResult) -> dict[str, Any]:
@@ -20,8 +26,11 @@ def result_json(result: ScoreResult) -> dict[str, Any]:
                 "stage": r.stage,
                 "title": r.title,
                 "rationale": r.rationale,
+                "rationale_quoted": r.rationale_quoted,
+                "partly": r.partly,
                 "advice": r.advice,
                 "citations": list(r.citations),
+                "credits": credits_json(r.credits),
             }
             for r in result.risks
         ],
@@ -34,9 +43,12 @@ def result_json(result: ScoreResult) -> dict[str, Any]:
                 "timing": a.timing,
                 "stage": a.stage,
                 "risk": a.rule_id,
+                "credits": credits_json(a.credits),
                 "examples": [
-                    {"organisation": e.organisation, "source": e.source, "quote": e.quote} for e in a.examples
+                    {"organisation": e.organisation, "source": e.source, "quote": e.quote, "quoted": True}
+                    for e in a.examples
                 ],
+                "no_example_reason": a.no_example_reason,
             }
             for a in result.actions
         ],
