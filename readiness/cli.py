@@ -87,7 +87,7 @@ def score_command(file: Any) -> None:
         answers = check_answers(questionnaire, data["answers"])
     except AnswerError as error:
         fail(str(error))
-    click.echo(json.dumps(result_json(score(questionnaire, answers)), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(result_json(score(questionnaire, answers), questionnaire), indent=2, ensure_ascii=False))
 
 
 @click.command("validate")

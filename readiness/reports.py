@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from readiness import charts
 from readiness.action_plan import Action, CitedExample
+from readiness.role_card import RoleCard
 from readiness.scoring import Risk, ScoreResult, StageScore
 
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
@@ -66,6 +67,7 @@ class Report:
     severity_counts: Mapping[str, int]
     plan: tuple[PlanRow, ...]
     examples: tuple[CitedExample, ...]  # each cited example once, in order of first citation
+    role_card: RoleCard | None = None  # what the sources say about the role, when a profile applies
 
     @property
     def example_numbers(self) -> dict[str, int]:
@@ -96,7 +98,9 @@ class Comparison:
     stages: tuple[StageChange, ...]
 
 
-def build(result: ScoreResult, tracking: Mapping[str, Tracking], today: date) -> Report:
+def build(
+    result: ScoreResult, tracking: Mapping[str, Tracking], today: date, role_card: RoleCard | None = None
+) -> Report:
     """Gather what the report shows: verdict in words, chart, top risks and the tracked plan."""
     counts = {severity: sum(1 for r in result.risks if r.severity == severity) for severity in SEVERITY_LABELS}
     return Report(
@@ -108,6 +112,7 @@ def build(result: ScoreResult, tracking: Mapping[str, Tracking], today: date) ->
         severity_counts=counts,
         plan=plan_rows(result.actions, tracking, today),
         examples=cited_examples(result.actions),
+        role_card=role_card,
     )
 
 

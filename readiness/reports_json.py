@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from readiness.credits import Credit
+from readiness.questionnaire import Questionnaire
+from readiness.role_card import role_card, role_card_json
 from readiness.scoring import ScoreResult
 
 
@@ -13,10 +15,11 @@ def credits_json(credits: tuple[Credit, ...]) -> list[dict[str, Any]]:
     return [{"source": c.source, "cite_as": c.cite_as, "sections": list(c.sections)} for c in credits]
 
 
-def result_json(result: ScoreResult) -> dict[str, Any]:
-    """Return the documented JSON shape of a score result."""
+def result_json(result: ScoreResult, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Return the documented JSON shape of a score result, with the role card when a profile applies."""
     return {
         "questionnaire_version": result.version,
+        "role_profile": role_card_json(role_card(questionnaire, result.answers.get("role_profile"))),
         "verdict": result.verdict,
         "stages": [{"id": s.id, "title": s.title, "score": s.score, "rag": s.rag} for s in result.stages],
         "risks": [

@@ -45,7 +45,7 @@ def test_score_reads_standard_input_and_prints_the_documented_shape(runner) -> N
     )
     action = next(a for a in data["actions"] if a["examples"])
     assert set(action) >= {"title", "priority", "examples"}
-    assert set(action["examples"][0]) == {"organisation", "source", "quote"}
+    assert set(action["examples"][0]) == {"organisation", "source", "quote", "quoted"}
 
 
 def test_score_reads_a_file_and_ignores_answers_that_do_not_apply(runner, tmp_path: Path) -> None:

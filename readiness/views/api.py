@@ -60,7 +60,7 @@ def version(assessment_id: int, number: int) -> Response:
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>/report")
 def report(assessment_id: int, number: int) -> Response:
     found = version_or_404(assessment_id, number)
-    return jsonify(result_json(assessments.result_of(found)))
+    return jsonify(result_json(assessments.result_of(found), assessments.questionnaire_of(found)))
 
 
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>/plan")
