@@ -53,6 +53,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         title=_text(),
         rationale=_text(),
         rationale_quoted={"type": "boolean", "description": "True when the rationale is quoted word for word"},
+        rationale_caution={
+            "type": "boolean",
+            "description": "True when the quoted rationale is a caution of the guide, not a 'Risk:' paragraph",
+        },
         partly={
             "type": "boolean",
             "description": "True when only 'Partly' answers raised it, so it has the rule's lower severity",

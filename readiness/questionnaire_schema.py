@@ -171,6 +171,8 @@ class Rule(Frozen):
     when: ConditionField
     rationale: Text
     rationale_quoted: bool = False
+    # A quoted caution of the guide that is not one of its "Risk:" paragraphs, and is shown as such.
+    rationale_caution: bool = False
     advice: Text
     cites: tuple[Identifier, ...] = Field(min_length=1)
     sources: tuple[Identifier, ...] = ()

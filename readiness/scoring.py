@@ -44,6 +44,7 @@ class Risk:
     rationale_quoted: bool
     advice: str
     credits: tuple[Credit, ...]
+    rationale_caution: bool = False  # a quoted caution of the guide, not one of its "Risk:" paragraphs
     partly: bool = False  # raised only by "Partly" answers, so the rule's lower-severity form
 
     @property
@@ -181,6 +182,7 @@ def _compiled(questionnaire: Questionnaire) -> _Compiled:
             rationale_quoted=rule.rationale_quoted,
             advice=rule.advice,
             credits=credits_of(questionnaire, rule),
+            rationale_caution=rule.rationale_caution,
         )
         for rule in questionnaire.rules
     }

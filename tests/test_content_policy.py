@@ -10,6 +10,7 @@ import pytest
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from readiness.action_plan import actions_for
+from readiness.conditions import questions_named
 from readiness.credits import GUIDE, credits_of
 from readiness.questionnaire import load, options_of
 from readiness.questionnaire_schema import NOT_STATED
@@ -63,6 +64,36 @@ def test_a_quoted_rationale_is_marked_in_the_risk_and_credits_the_guide() -> Non
             assert GUIDE in rule.sources, rule.id
 
 
+def test_every_rule_cites_an_example_or_says_why_none_fits() -> None:
+    for rule in Q.rules:
+        assert bool(rule.examples) != bool(rule.no_example_reason), rule.id
+
+
+def test_a_quoted_caution_is_told_apart_from_the_guides_risk_paragraphs() -> None:
+    seeds = ROOT.parent / "shared" / "seeds" / "002_941ca75de0fd3c0b.txt"
+    if not seeds.exists():
+        pytest.skip("the source documents are not beside the project")
+    squash = "".join
+    risks = [
+        squash(line.split()) for line in seeds.read_text(encoding="utf-8").splitlines() if line.startswith("Risk: ")
+    ]
+    for rule in Q.rules:
+        if rule.rationale_quoted:
+            text = squash(rule.rationale.split())
+            is_risk = any(text[:50] in risk for risk in risks)
+            assert is_risk != rule.rationale_caution, rule.id
+
+
+def test_the_inputs_about_the_role_feed_a_rule() -> None:
+    named = {test_question for rule in Q.rules for test_question in _questions_of(rule)}
+    for qid in ("band", "posts", "planned_start", "stakeholders_values_based_recruitment", "training_resource_strain"):
+        assert qid in named, qid
+
+
+def _questions_of(rule: Any) -> set[str]:
+    return questions_named(rule.when)
+
+
 # ---------------------------------------------------------------- severity policy (docs/severity.md)
 
 
@@ -84,7 +115,12 @@ def test_a_requirement_a_role_must_meet_is_critical() -> None:
 
 def _best_answers(profile: str | None, across: str) -> dict[str, Any]:
     """Every question answered with its best option: no rule fires."""
-    answers: dict[str, Any] = {"role_profile": profile or "custom", "across_organisations": across}
+    # "Not on Agenda for Change" is the one band no profile's band rule questions.
+    answers: dict[str, Any] = {
+        "role_profile": profile or "custom",
+        "across_organisations": across,
+        "band": "not_banded",
+    }
     for qid, question in Q.questions.items():
         if qid in answers or question.role_profile not in (None, profile):
             continue
