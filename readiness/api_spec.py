@@ -62,6 +62,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "description": "True when only 'Partly' answers raised it, so it has the rule's lower severity",
         },
         advice=_text(),
+        who_when={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Who acts on it and when, e.g. 'Clinical lead, before launch'",
+        },
         citations={
             "type": "array",
             "items": {"type": "string"},

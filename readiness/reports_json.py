@@ -33,6 +33,7 @@ def result_json(result: ScoreResult, questionnaire: Questionnaire) -> dict[str, 
                 "rationale_caution": r.rationale_caution,
                 "partly": r.partly,
                 "advice": r.advice,
+                "who_when": list(r.who_when),
                 "citations": list(r.citations),
                 "credits": credits_json(r.credits),
             }

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from readiness.action_plan import PRIORITIES, Action, actions_for, plan_order
+from readiness.action_plan import PRIORITIES, TIMING_LABELS, Action, actions_for, plan_order
 from readiness.conditions import Predicate
 from readiness.credits import Credit, credits_of
 from readiness.questionnaire import Questionnaire
@@ -44,6 +44,7 @@ class Risk:
     rationale_quoted: bool
     advice: str
     credits: tuple[Credit, ...]
+    who_when: tuple[str, ...] = ()  # who acts on it and when, from its planned actions
     rationale_caution: bool = False  # a quoted caution of the guide, not one of its "Risk:" paragraphs
     partly: bool = False  # raised only by "Partly" answers, so the rule's lower-severity form
 
@@ -183,6 +184,9 @@ def _compiled(questionnaire: Questionnaire) -> _Compiled:
             advice=rule.advice,
             credits=credits_of(questionnaire, rule),
             rationale_caution=rule.rationale_caution,
+            who_when=tuple(
+                dict.fromkeys(f"{action.owner}, {TIMING_LABELS[action.timing].lower()}" for action in rule.actions)
+            ),
         )
         for rule in questionnaire.rules
     }

@@ -94,6 +94,20 @@ def _questions_of(rule: Any) -> set[str]:
     return questions_named(rule.when)
 
 
+def test_every_why_gives_the_reason_rather_than_saying_what_the_guide_asks() -> None:
+    for question in Q.questions.values():
+        assert not question.why.startswith(("The guide asks", "The guide recommends", "The guide suggests")), (
+            question.id
+        )
+
+
+def test_every_risk_says_who_acts_and_when() -> None:
+    best = _best_answers(None, "no")
+    worst = {qid: "no" for qid, value in best.items() if value == "yes"}
+    for risk in score(Q, {**best, **worst}).risks:
+        assert risk.who_when, risk.id
+
+
 # ---------------------------------------------------------------- severity policy (docs/severity.md)
 
 
