@@ -224,3 +224,18 @@ def test_profile_text_claims_only_what_a_quote_supports(profile: str) -> None:
 
 def test_a_custom_role_has_no_card() -> None:
     assert role_card(Q, "custom") is None and role_card(Q, None) is None
+
+
+@pytest.mark.parametrize("profile", list(Q.roles))
+def test_a_profile_that_asks_for_its_supervisor_is_not_asked_for_one_again(profile: str) -> None:
+    own = [
+        q.id
+        for q in Q.questions.values()
+        if q.role_profile == profile
+        and q.id.endswith(("_supervisor", "_supervision", "_mentor", "_supervisor_assessor"))
+    ]
+    applicable = Q.applicable({"role_profile": profile})
+    if own:
+        assert "training_direct_supervision" not in applicable, own
+    else:
+        assert "training_direct_supervision" in applicable
