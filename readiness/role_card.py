@@ -54,7 +54,8 @@ def _value(role: RoleProfile, name: str) -> str:
 def role_card(questionnaire: Questionnaire, profile_id: str | None) -> RoleCard | None:
     """Return the card of a role profile, or None for no profile or a custom role."""
     role = questionnaire.roles.get(profile_id or "")
-    if role is None:
+    # Versions before 2026.2 did not tie facts to quotes, so they have no card to show.
+    if role is None or not questionnaire.manifest.sources_complete:
         return None
     cite_as = {source.id: source.cite_as for source in questionnaire.manifest.sources}
     facts = []
