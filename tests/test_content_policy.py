@@ -203,7 +203,7 @@ TEMPLATES = Environment(loader=FileSystemLoader(ROOT / "templates"), autoescape=
 def test_each_profiles_card_renders_every_fact_sourced_or_not_stated(profile: str) -> None:
     card = role_card(Q, profile)
     assert card is not None and len(card.facts) == 8
-    html = TEMPLATES.get_template("reports/_role_card.html").render(card=card)
+    html = TEMPLATES.get_template("reports/_role_card.html").render(card=card, card_heading_level=3)
     assert card.cite_as.replace("&", "&amp;") in html
     for fact in card.facts:
         assert fact.label in html
