@@ -239,3 +239,8 @@ def test_a_profile_that_asks_for_its_supervisor_is_not_asked_for_one_again(profi
         assert "training_direct_supervision" not in applicable, own
     else:
         assert "training_direct_supervision" in applicable
+
+
+def test_every_example_in_the_library_is_cited_by_a_rule_it_illustrates() -> None:
+    cited = {example for rule in Q.rules for example in rule.examples}
+    assert set(Q.examples) == cited, sorted(set(Q.examples) - cited)
