@@ -9,6 +9,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from readiness.credits import Credit, credits_of
 from readiness.questionnaire import Questionnaire
 from readiness.questionnaire_schema import PlannedAction, Rule
 
@@ -57,6 +58,8 @@ class Action:
     stage: str
     rule_id: str
     examples: tuple[CitedExample, ...]
+    credits: tuple[Credit, ...] = ()  # the documents the rule behind it draws on
+    no_example_reason: str | None = None  # said instead of examples when none fits
 
     @property
     def priority_label(self) -> str:
@@ -74,6 +77,7 @@ def actions_for(questionnaire: Questionnaire, rule: Rule) -> tuple[Action, ...]:
         CitedExample(example.id, example.organisation, sources[example.source], example.quote)
         for example in (questionnaire.examples[example_id] for example_id in rule.examples)
     )
+    credits = credits_of(questionnaire, rule)
     return tuple(
         Action(
             key=f"{rule.id}.{index}",
@@ -84,6 +88,8 @@ def actions_for(questionnaire: Questionnaire, rule: Rule) -> tuple[Action, ...]:
             stage=rule.stage,
             rule_id=rule.id,
             examples=examples,
+            credits=credits,
+            no_example_reason=rule.no_example_reason,
         )
         for index, planned in enumerate(rule.actions, start=1)
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 from readiness.action_plan import PRIORITY_LABELS
 from readiness.reports import DECISION_LABELS, STATUS_LABELS
+from readiness.role_card import FACT_LABELS
 
 STAGES = ["need", "governance", "stakeholders", "training", "evaluation"]
 
@@ -51,14 +52,60 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         stage=_text(enum=STAGES),
         title=_text(),
         rationale=_text(),
+        rationale_quoted={"type": "boolean", "description": "True when the rationale is quoted word for word"},
+        rationale_caution={
+            "type": "boolean",
+            "description": "True when the quoted rationale is a caution of the guide, not a 'Risk:' paragraph",
+        },
+        partly={
+            "type": "boolean",
+            "description": "True when only 'Partly' answers raised it, so it has the rule's lower severity",
+        },
         advice=_text(),
-        citations={"type": "array", "items": {"type": "string"}, "description": "The guide sections it draws on"},
+        who_when={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Who acts on it and when, e.g. 'Clinical lead, before launch'",
+        },
+        citations={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The documents it draws on, as text; the guide's sections when it draws on the guide",
+        },
+        credits=_list("Credit"),
+    ),
+    "Credit": _object(
+        "A document an item draws on.",
+        source=_text("The source's id, e.g. hee_guide"),
+        cite_as=_text("How the source is cited"),
+        sections={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The guide's sections it draws on; empty for other documents",
+        },
+    ),
+    "Fact": _object(
+        "One fact of a role profile, with the verbatim quotes that support it.",
+        name=_text(enum=list(FACT_LABELS)),
+        label=_text(),
+        value=_text("'Not stated in the sources.' where they are silent"),
+        stated={"type": "boolean", "description": "False where the sources are silent"},
+        quotes={"type": "array", "items": {"type": "string"}, "description": "Verbatim from the profile's source"},
+    ),
+    "RoleCard": _object(
+        "What the sources say about the role profile the assessment chose.",
+        id=_text(),
+        title=_text(),
+        source=_text("The source's id"),
+        cite_as=_text(),
+        facts=_list("Fact"),
     ),
     "Example": _object(
         "A real example from the source documents, quoted word for word.",
         organisation=_text(),
         source=_text(),
         quote=_text(),
+        quoted={"type": "boolean", "description": "Always true: examples are quoted word for word"},
     ),
     "Action": _object(
         "An action that answers a risk, with cited examples.",
@@ -69,7 +116,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         timing=_text(enum=["before_launch", "first_3_months", "ongoing"]),
         stage=_text(enum=STAGES),
         risk=_text("The id of the risk it answers"),
+        credits=_list("Credit"),
         examples=_list("Example"),
+        no_example_reason=_text("Why no example fits, where none is cited", nullable=True),
     ),
     "Unknown": _object(
         "A question not answered or answered 'Not sure': a gap, never a strength.",
@@ -80,6 +129,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "Report": _object(
         "A scored report.",
         questionnaire_version=_text(),
+        role_profile={
+            "oneOf": [{"$ref": "#/components/schemas/RoleCard"}, {"type": "null"}],
+            "description": "The role profile card; null for a custom role",
+        },
         verdict=_text(enum=["ready", "ready_with_conditions", "not_ready"]),
         stages=_list("Stage"),
         risks=_list("Risk"),

@@ -22,6 +22,8 @@ from readiness.cli_accounts import (
     reactivate_user,
     remove_role,
 )
+from readiness.coverage import coverage_markdown
+from readiness.credits import GUIDE
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
 from readiness.reports_json import result_json
@@ -44,6 +46,7 @@ def init_app(app: Flask) -> None:
         export_command,
         import_command,
         send_reminders,
+        coverage_command,
         measure_evidence,
     ):
         app.cli.add_command(command)
@@ -101,7 +104,27 @@ def score_command(file: Any) -> None:
         answers = check_answers(questionnaire, data["answers"])
     except AnswerError as error:
         fail(str(error))
-    click.echo(json.dumps(result_json(score(questionnaire, answers)), indent=2, ensure_ascii=False))
+    click.echo(json.dumps(result_json(score(questionnaire, answers), questionnaire), indent=2, ensure_ascii=False))
+
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+
+
+@click.command("coverage")
+@click.option(
+    "--seeds", type=click.Path(exists=True, file_okay=False, path_type=Path), default=SEEDS, show_default=True
+)
+@click.option("--write", "target", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@with_appcontext
+def coverage_command(seeds: Path, target: Path | None) -> None:
+    """Print (or --write) the coverage of the guide by the current questionnaire, as Markdown."""
+    questionnaire = current_questionnaire()
+    guide = next(source for source in questionnaire.manifest.sources if source.id == GUIDE)
+    text = coverage_markdown(questionnaire, (seeds / guide.file).read_text(encoding="utf-8"))
+    if target is None:
+        click.echo(text, nl=False)
+    else:
+        target.write_text(text, encoding="utf-8")
 
 
 @click.command("validate")

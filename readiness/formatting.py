@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from readiness.credits import Cited, credits_of
 from readiness.questionnaire import Questionnaire, options_of
 from readiness.questionnaire_schema import Question
 
@@ -25,12 +26,9 @@ def answer_text(questionnaire: Questionnaire, question: Question, value: Any) ->
     return str(value)
 
 
-def citations(questionnaire: Questionnaire, cites: tuple[str, ...], sources: tuple[str, ...] = ()) -> list[str]:
-    """Name the guide sections and other sources an item draws on."""
-    guide = {section.id: section for section in questionnaire.manifest.guide_sections}
-    cite_as = {source.id: source.cite_as for source in questionnaire.manifest.sources}
-    found = [f"{cite_as['hee_guide']}: {guide[cite].part}, {guide[cite].title}" for cite in cites]
-    return found + [cite_as[source] for source in sources if source != "hee_guide"]
+def citations(questionnaire: Questionnaire, item: Cited) -> list[str]:
+    """Name the documents an item draws on, with the guide's sections when it draws on the guide."""
+    return [str(credit) for credit in credits_of(questionnaire, item)]
 
 
 def format_date(value: date | datetime | str | None) -> str:

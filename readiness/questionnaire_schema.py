@@ -106,6 +106,12 @@ class Manifest(Frozen):
     sources: tuple[Source, ...] = Field(min_length=1)
     guide_sections: tuple[GuideSection, ...] = Field(min_length=1)
     sections: tuple[SectionInfo, ...]
+    # From 2026.2: an item's `sources` name every document it draws on, the guide included, and
+    # only those are credited. Earlier versions credited the guide for every item implicitly.
+    sources_complete: bool = False
+    # From 2026.2 (docs/severity.md): a rule set off only by "Partly" answers raises the rule's
+    # lower-severity form, one step down, unless it is a requirement a role must meet.
+    partly_lowers_severity: bool = False
 
     @field_validator("sections")
     @classmethod
@@ -165,12 +171,21 @@ class Rule(Frozen):
     when: ConditionField
     rationale: Text
     rationale_quoted: bool = False
+    # A quoted caution of the guide that is not one of its "Risk:" paragraphs, and is shown as such.
+    rationale_caution: bool = False
     advice: Text
     cites: tuple[Identifier, ...] = Field(min_length=1)
     sources: tuple[Identifier, ...] = ()
     examples: tuple[Identifier, ...] = ()
     actions: tuple[PlannedAction, ...] = Field(min_length=1)
     role_profile: str | None = None
+    # A requirement the sources state the role must meet (registration, prescribing limits,
+    # required supervision or learning time): critical when unmet (docs/severity.md).
+    requirement: bool = False
+    # Why a profile gives a quoted "Risk:" text another severity than the general rule does.
+    severity_reason: str | None = None
+    # Why no example of the library fits, said where the examples would be.
+    no_example_reason: str | None = None
 
 
 class Example(Frozen):
@@ -179,6 +194,12 @@ class Example(Frozen):
     quote: Text
     source: Identifier
     stages: tuple[Literal["need", "governance", "stakeholders", "training", "evaluation"], ...] = Field(min_length=1)
+
+
+ProfileFact = Literal[
+    "registered", "regulator", "supervision", "prescribing", "entry_requirements", "training", "band", "funding"
+]
+NOT_STATED = "Not stated in the sources."
 
 
 class RoleProfile(Frozen):
@@ -195,6 +216,8 @@ class RoleProfile(Frozen):
     funding: Text
     source: Identifier
     evidence: tuple[Text, ...] = Field(min_length=1)
+    # For the role profile card: which evidence quotes (numbered from 1) support each fact.
+    fact_evidence: dict[ProfileFact, tuple[int, ...]] = Field(default_factory=dict)
     questions: tuple[RoleQuestion, ...] = ()
     rules: tuple[Rule, ...] = ()
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from readiness import charts
 from readiness.action_plan import Action, CitedExample, due_by, planned_start
+from readiness.role_card import RoleCard
 from readiness.scoring import Risk, ScoreResult, StageScore
 
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
@@ -68,6 +69,7 @@ class Report:
     severity_counts: Mapping[str, int]
     plan: tuple[PlanRow, ...]
     examples: tuple[CitedExample, ...]  # each cited example once, in order of first citation
+    role_card: RoleCard | None = None  # what the sources say about the role, when a profile applies
 
     @property
     def serious_risks(self) -> tuple[Risk, ...]:
@@ -107,7 +109,9 @@ class Comparison:
     stages: tuple[StageChange, ...]
 
 
-def build(result: ScoreResult, tracking: Mapping[str, Tracking], today: date) -> Report:
+def build(
+    result: ScoreResult, tracking: Mapping[str, Tracking], today: date, role_card: RoleCard | None = None
+) -> Report:
     """Gather what the report shows: verdict in words, chart, top risks and the tracked plan."""
     counts = {severity: sum(1 for r in result.risks if r.severity == severity) for severity in SEVERITY_LABELS}
     return Report(
@@ -119,6 +123,7 @@ def build(result: ScoreResult, tracking: Mapping[str, Tracking], today: date) ->
         severity_counts=counts,
         plan=plan_rows(result.actions, tracking, today, planned_start(result.answers)),
         examples=cited_examples(result.actions),
+        role_card=role_card,
     )
 
 

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from readiness.credits import Credit
 from readiness.evidence_completeness import Completeness
+from readiness.questionnaire import Questionnaire
+from readiness.role_card import role_card, role_card_json
 from readiness.scoring import ScoreResult
 
 
-def result_json(result: ScoreResult) -> dict[str, Any]:
-    """Return the documented JSON shape of a score result."""
+def credits_json(credits: tuple[Credit, ...]) -> list[dict[str, Any]]:
+    """Each document an item draws on, with the guide's sections when it is the guide."""
+    return [{"source": c.source, "cite_as": c.cite_as, "sections": list(c.sections)} for c in credits]
+
+
+def result_json(result: ScoreResult, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Return the documented JSON shape of a score result, with the role card when a profile applies."""
     return {
         "questionnaire_version": result.version,
+        "role_profile": role_card_json(role_card(questionnaire, result.answers.get("role_profile"))),
         "verdict": result.verdict,
         "stages": [{"id": s.id, "title": s.title, "score": s.score, "rag": s.rag} for s in result.stages],
         "risks": [
@@ -21,8 +30,13 @@ def result_json(result: ScoreResult) -> dict[str, Any]:
                 "stage": r.stage,
                 "title": r.title,
                 "rationale": r.rationale,
+                "rationale_quoted": r.rationale_quoted,
+                "rationale_caution": r.rationale_caution,
+                "partly": r.partly,
                 "advice": r.advice,
+                "who_when": list(r.who_when),
                 "citations": list(r.citations),
+                "credits": credits_json(r.credits),
             }
             for r in result.risks
         ],
@@ -35,9 +49,12 @@ def result_json(result: ScoreResult) -> dict[str, Any]:
                 "timing": a.timing,
                 "stage": a.stage,
                 "risk": a.rule_id,
+                "credits": credits_json(a.credits),
                 "examples": [
-                    {"organisation": e.organisation, "source": e.source, "quote": e.quote} for e in a.examples
+                    {"organisation": e.organisation, "source": e.source, "quote": e.quote, "quoted": True}
+                    for e in a.examples
                 ],
+                "no_example_reason": a.no_example_reason,
             }
             for a in result.actions
         ],

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from readiness.action_plan import Action, actions_for, plan_order
+from readiness.action_plan import PRIORITIES, TIMING_LABELS, Action, actions_for, plan_order
 from readiness.conditions import Predicate
+from readiness.credits import Credit, credits_of
 from readiness.questionnaire import Questionnaire
 from readiness.questionnaire_schema import Question, Rule
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+LOWER_SEVERITY = {"critical": "high", "high": "medium", "medium": "low", "low": "low"}
 VERDICT_LABELS = {
     "ready": "Ready",
     "ready_with_conditions": "Ready with conditions",
@@ -41,7 +43,14 @@ class Risk:
     rationale: str
     rationale_quoted: bool
     advice: str
-    citations: tuple[str, ...]
+    credits: tuple[Credit, ...]
+    who_when: tuple[str, ...] = ()  # who acts on it and when, from its planned actions
+    rationale_caution: bool = False  # a quoted caution of the guide, not one of its "Risk:" paragraphs
+    partly: bool = False  # raised only by "Partly" answers, so the rule's lower-severity form
+
+    @property
+    def citations(self) -> tuple[str, ...]:
+        return tuple(str(credit) for credit in self.credits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +85,23 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> ScoreResu
     effective, answered = questionnaire.applicable_and_answered(answers)
     profile = answered.get("role_profile")
     stages = tuple(_stage_score(questionnaire, stage, effective) for stage in plan.stages_for(profile))
-    # Rules come ordered by severity and actions by priority already, so nothing is sorted here.
-    triggered = {rule.id for rule, fires in plan.triggers_for(profile) if fires(answered)}
-    risks = tuple(risk for risk in plan.risks_for(profile) if risk.id in triggered)
-    actions = tuple(action for action in plan.actions_for(profile) if action.rule_id in triggered)
+    # Rules come ordered by severity and actions by priority already; only a "Partly" form reorders.
+    fired = [rule for rule, fires in plan.triggers_for(profile) if fires(answered)]
+    partly = _raised_by_partly(questionnaire, plan, profile, fired, answered)
+    triggered = {rule.id for rule in fired}
+    risks = tuple(
+        plan.partly_risks[risk.id] if risk.id in partly else risk
+        for risk in plan.risks_for(profile)
+        if risk.id in triggered
+    )
+    actions = tuple(
+        plan.partly_actions[action.key] if action.rule_id in partly else action
+        for action in plan.actions_for(profile)
+        if action.rule_id in triggered
+    )
+    if partly:
+        risks = tuple(sorted(risks, key=lambda risk: SEVERITY_ORDER[risk.severity]))
+        actions = tuple(sorted(actions, key=plan_order(questionnaire)))
     return ScoreResult(
         version=questionnaire.version,
         verdict=_verdict(stages, risks),
@@ -89,6 +111,28 @@ def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> ScoreResu
         unknowns=tuple(_unknowns(plan.unknowable_for(profile), effective)),
         answers=effective,
     )
+
+
+def _raised_by_partly(
+    questionnaire: Questionnaire,
+    plan: _Compiled,
+    profile: str | None,
+    fired: list[Rule],
+    answered: Mapping[str, Any],
+) -> set[str]:
+    """Return the rules that fire only because of "Partly" answers: they would not if those were "Yes"."""
+    if not questionnaire.manifest.partly_lowers_severity:
+        return set()
+    raised = {
+        qid: "yes"
+        for qid, value in answered.items()
+        if value == "partly" and questionnaire.questions[qid].kind == "scale"
+    }
+    if not raised:
+        return set()
+    better = {**answered, **raised}
+    fires = {rule.id: predicate for rule, predicate in plan.triggers_for(profile)}
+    return {rule.id for rule in fired if not rule.requirement and not fires[rule.id](better)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +152,8 @@ class _Compiled:
     risks: Mapping[str | None, tuple[Risk, ...]]  # most severe first
     actions: Mapping[str | None, tuple[Action, ...]]  # in the plan's order
     unknowable: Mapping[str | None, tuple[tuple[str, Unknown, Mapping[str, Unknown]], ...]]  # id, if blank, if unsure
+    partly_risks: Mapping[str, Risk]  # each rule's lower-severity form, by rule id
+    partly_actions: Mapping[str, Action]  # their actions, by action key
 
     def stages_for(self, profile: str | None) -> tuple[_Stage, ...]:
         return self.stages.get(profile, self.stages[None])
@@ -127,8 +173,6 @@ class _Compiled:
 
 @lru_cache(maxsize=16)
 def _compiled(questionnaire: Questionnaire) -> _Compiled:
-    guide = {section.id: section.title for section in questionnaire.manifest.guide_sections}
-    cite_as = questionnaire.manifest.sources[0].cite_as
     risk_of = {
         rule.id: Risk(
             id=rule.id,
@@ -138,9 +182,20 @@ def _compiled(questionnaire: Questionnaire) -> _Compiled:
             rationale=rule.rationale,
             rationale_quoted=rule.rationale_quoted,
             advice=rule.advice,
-            citations=tuple(f"{cite_as}: {guide[cite]}" for cite in rule.cites),
+            credits=credits_of(questionnaire, rule),
+            rationale_caution=rule.rationale_caution,
+            who_when=tuple(
+                dict.fromkeys(f"{action.owner}, {TIMING_LABELS[action.timing].lower()}" for action in rule.actions)
+            ),
         )
         for rule in questionnaire.rules
+    }
+    lower = {rule.id: LOWER_SEVERITY[rule.severity] for rule in questionnaire.rules}
+    partly_risks = {rule_id: replace(risk, severity=lower[rule_id], partly=True) for rule_id, risk in risk_of.items()}
+    partly_actions = {
+        action.key: replace(action, priority=PRIORITIES[lower[rule.id]])
+        for rule in questionnaire.rules
+        for action in actions_for(questionnaire, rule)
     }
     profiles: list[str | None] = [None, *questionnaire.roles]
     triggers = {
@@ -164,6 +219,8 @@ def _compiled(questionnaire: Questionnaire) -> _Compiled:
             for profile in profiles
         },
         unknowable={profile: _unknowable(questionnaire, profile) for profile in profiles},
+        partly_risks=partly_risks,
+        partly_actions=partly_actions,
     )
 
 

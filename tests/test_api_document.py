@@ -102,6 +102,10 @@ def test_every_response_of_every_role_matches_the_document(app: Flask) -> None:
     versions = [body for body in answered if "state" in body]
     assert {v["state"] for v in versions} == {"draft", "submitted"}
     assert any(v["decisions"] for v in versions)
+    # Reports of known roles carry their role profile card, and partly-raised and quoted risks are flagged.
+    reports = [body for body in answered if "verdict" in body]
+    assert any(body["role_profile"] for body in reports)
+    assert any(risk["rationale_quoted"] for body in reports for risk in body["risks"])
     assert any(a["due_date"] == "2027-04-01" for body in answered for a in body.get("actions", []) if "overdue" in a)
 
 

@@ -45,7 +45,7 @@ def test_score_reads_standard_input_and_prints_the_documented_shape(runner) -> N
     )
     action = next(a for a in data["actions"] if a["examples"])
     assert set(action) >= {"title", "priority", "examples"}
-    assert set(action["examples"][0]) == {"organisation", "source", "quote"}
+    assert set(action["examples"][0]) == {"organisation", "source", "quote", "quoted"}
 
 
 def test_score_reads_a_file_and_ignores_answers_that_do_not_apply(runner, tmp_path: Path) -> None:
@@ -136,3 +136,21 @@ def test_demo_creates_an_account_for_every_role(runner) -> None:
     assert roles == {"project_lead", "board_member", "commissioner", "administrator"}
     assert all(user.is_demo for user in db.session.scalars(db.select(User)))
     assert runner.invoke(args=["demo"]).exit_code == 0  # loading twice is harmless
+
+
+def test_coverage_prints_the_committed_coverage_document(runner) -> None:
+    if not (Path(__file__).resolve().parent.parent.parent / "shared" / "seeds").exists():
+        pytest.skip("the source documents are not beside the project")
+    result = runner.invoke(args=["coverage"])
+    assert result.exit_code == 0, result.output
+    committed = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
+    assert result.output == committed.read_text(encoding="utf-8")
+
+
+def test_score_marks_quoted_rationales_and_credits_each_document(runner) -> None:
+    result = runner.invoke(args=["score", "-"], input=json.dumps({"answers": worst(questionnaire())}))
+    data = json.loads(result.stdout)
+    quoted = [risk for risk in data["risks"] if risk["rationale_quoted"]]
+    assert quoted and all(risk["credits"] for risk in data["risks"])
+    assert all(any(c["source"] == "hee_guide" for c in risk["credits"]) for risk in quoted)
+    assert all(action["examples"] or action["no_example_reason"] for action in data["actions"])

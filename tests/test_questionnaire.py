@@ -13,7 +13,7 @@ from readiness.questionnaire import QuestionnaireError, load, load_catalogue
 from readiness.questionnaire_schema import STAGE_IDS
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = ROOT / "questionnaires" / "2026.1"
+VERSION = ROOT / "questionnaires" / "2026.2"
 SEEDS = ROOT.parent / "shared" / "seeds"
 Q = load(VERSION)
 
@@ -146,7 +146,8 @@ def test_conditional_questions_depend_on_context() -> None:
 
 def test_the_catalogue_makes_the_newest_version_current() -> None:
     catalogue = load_catalogue(ROOT / "questionnaires")
-    assert catalogue.current.version == "2026.1"
+    assert catalogue.current.version == "2026.2"
+    assert "2026.1" in catalogue.versions  # assessments begun on it keep it
 
 
 # A copy of the questionnaire broken in one place must be refused naming file, item and problem.
@@ -188,7 +189,7 @@ BREAKAGES = [
 def test_a_broken_file_is_refused_naming_file_item_and_problem(
     tmp_path: Path, file: str, breakage, message: str
 ) -> None:
-    copy = tmp_path / "2026.1"
+    copy = tmp_path / "2026.2"
     shutil.copytree(VERSION, copy)
     path = copy / file
     data = yaml.safe_load(path.read_text())

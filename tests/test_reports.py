@@ -381,3 +381,36 @@ def test_the_decision_form_needs_a_csrf_token(csrf_app: Flask) -> None:
     response = client.post(f"/assessments/{version.assessment_id}/v/1/decision", data={"decision": "approved"})
     assert response.status_code == 400
     assert db.session.scalar(db.select(BoardDecision)) is None
+
+
+def test_a_profile_report_credits_the_profiles_source_and_shows_its_card(
+    client: FlaskClient, make: Factory, tmp_path: Any
+) -> None:
+    import subprocess
+
+    lead = make.user("project_lead")
+    answers = worst(questionnaire(), role_profile="physician_associate")
+    version = submitted(make, lead, answers)
+    make.sign_in(client, lead)
+    base = f"/assessments/{version.assessment_id}/v/1"
+    html = client.get(f"{base}/results").text
+    risk = html[html.index('id="risk-physician_associate_prescribing"') :]
+    risk = risk[: risk.index("</div>")]
+    assert "i3 Ladywood PCN, New roles in Primary Care (ARRS booklet)" in risk
+    assert "Good Practice in New Workforce Roles" not in risk
+    assert "What the sources say about the physician associate role" in html and "Not stated in the sources." in html
+
+    report = client.get(f"/api/assessments/{version.assessment_id}/versions/1/report").get_json()
+    card = report["role_profile"]
+    assert card["id"] == "physician_associate" and len(card["facts"]) == 8
+    assert all(fact["quotes"] or fact["value"] == "Not stated in the sources." for fact in card["facts"])
+    credited = {r["id"]: [c["source"] for c in r["credits"]] for r in report["risks"]}
+    assert credited["physician_associate_prescribing"] == ["ladywood_arrs"]
+
+    pack = tmp_path / "pack.pdf"
+    pack.write_bytes(client.get(f"{base}/board-pack.pdf").data)
+    text = " ".join(
+        subprocess.run(["pdftotext", "-raw", str(pack), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
+    assert "What the sources say about the physician associate role" in text
+    assert "Not stated in the sources." in text

@@ -12,6 +12,7 @@ import pytest
 from readiness.extensions import db
 from readiness.models import Answer, AssessmentVersion, AuditEvent, Evidence
 from readiness.services import assessments
+from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import GOOD_CONTEXT, best
 from tests.support.factory import PASSWORD, Factory
@@ -54,6 +55,17 @@ def test_dashboard_progress_follows_every_save(client, make: Factory, lead_versi
     assert progress() == (answered, applicable)
 
 
+def test_the_role_section_shows_the_role_profile_card_with_sources_and_quotes(client, lead_version) -> None:
+    lead, version = lead_version
+    make_answers = {"role_profile": "physician_associate"}
+    rows = saved_rows(version.id)
+    save(version, {k: Entry(v) for k, v in make_answers.items()}, {k: rows[k].revision for k in make_answers}, lead)
+    page = client.get(page_url(version, "role")).text
+    assert "What the sources say about the physician associate role" in page
+    assert "i3 Ladywood PCN, New roles in Primary Care (ARRS booklet)" in page
+    assert page.count("Not stated in the sources.") >= 1 and "<q>" in page
+
+
 def test_task_list_shows_each_section_status_and_gaps(client, lead_version) -> None:
     _lead, version = lead_version
     page = client.get(f"/assessments/{version.assessment_id}/v/1")
@@ -64,7 +76,8 @@ def test_task_list_shows_each_section_status_and_gaps(client, lead_version) -> N
 def test_a_question_page_explains_why_and_cites_the_guide(client, lead_version) -> None:
     _lead, version = lead_version
     page = client.get(page_url(version, "need"))
-    assert "Why we ask" in page.text and "HEE, Good Practice in New Workforce Roles: Setting a Foundation" in page.text
+    assert "Why we ask" in page.text
+    assert "HEE, Good Practice in New Workforce Roles: Understand the Need and Commitment" in page.text
     assert "Save and continue" in page.text and "Save and come back later" in page.text
 
 

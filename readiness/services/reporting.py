@@ -11,6 +11,7 @@ from readiness.evidence_completeness import Completeness, EvidenceRecord
 from readiness.extensions import db
 from readiness.models import AssessmentVersion, BoardDecision, Evidence
 from readiness.questionnaire import Questionnaire
+from readiness.role_card import role_card
 from readiness.scoring import ScoreResult, score
 from readiness.services import assessments, completeness, decisions, plan
 from readiness.services.answers import saved_rows
@@ -58,7 +59,8 @@ def load(version: AssessmentVersion, today: date) -> ReportPage:
     values, details, evidence, records = _answers(version)
     result = score(questionnaire, values)
     evidence = tuple(item for item in evidence if item.question_id in result.answers)
-    report = reports.build(result, plan.tracking_of(version.assessment_id), today)
+    card = role_card(questionnaire, result.answers.get("role_profile"))
+    report = reports.build(result, plan.tracking_of(version.assessment_id), today, card)
     measured = completeness.measured(questionnaire, values, records, today)
     history = tuple(decisions.decisions_of([version.id])[version.id])
     return ReportPage(version, questionnaire, report, details, evidence, history, measured)

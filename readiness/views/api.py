@@ -62,7 +62,8 @@ def version(assessment_id: int, number: int) -> Response:
 def report(assessment_id: int, number: int) -> Response:
     found = version_or_404(assessment_id, number)
     measured = completeness.of_version(found, utcnow().date())
-    return jsonify(result_json(assessments.result_of(found)) | {"evidence": evidence_json(measured)})
+    body = result_json(assessments.result_of(found), assessments.questionnaire_of(found))
+    return jsonify(body | {"evidence": evidence_json(measured)})
 
 
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>/plan")

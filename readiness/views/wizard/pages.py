@@ -18,6 +18,7 @@ from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, can_edit
 from readiness.question_forms import build_section_form, initial_data
 from readiness.questionnaire import Questionnaire
+from readiness.role_card import role_card
 from readiness.scoring import score
 from readiness.services import assessments, completeness, pending, places
 from readiness.services.answers import Entry, save, saved_rows
@@ -168,6 +169,7 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
         form=form,
         conflicts={c.question_id: c for c in conflicts},
         evidence=evidence,
+        card=role_card(questionnaire, effective.get("role_profile")) if section_id == "role" else None,
     )
 
 
