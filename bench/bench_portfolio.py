@@ -45,7 +45,6 @@ def build_app(database_url: str, instance: Path) -> Any:
             "TESTING": True,
             "AUTO_UPGRADE_DATABASE": "never",
             "SECRET_KEY": "bench-secret-key-long-enough-for-this",
-            "UPLOAD_FOLDER": instance / "evidence",
             "SERVER_NAME": "localhost",
         }
     )
