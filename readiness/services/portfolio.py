@@ -6,7 +6,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,10 +14,12 @@ from cachetools import LRUCache
 from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from readiness.extensions import db
+from readiness.integrity import Integrity, in_words
 from readiness.models import Assessment, AssessmentVersion, BoardDecision, Organisation, Share
 from readiness.portfolio_chart import HeatRow
 from readiness.questionnaire import options_of
 from readiness.scoring import SEVERITY_ORDER, VERDICT_LABELS, score
+from readiness.services import integrity as integrity_of
 from readiness.services.catalogue import questionnaire as questionnaire_named
 
 STAGES = ("need", "governance", "stakeholders", "training", "evaluation")
@@ -60,6 +62,11 @@ class Bid:
     decision: str | None
     digest: str
     questionnaire_version: str
+    integrity: Integrity | None = None  # None only before it is checked
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity is not None and self.integrity.altered
 
     def rag(self, stage_id: str) -> str:
         return (self.stages.get(stage_id) or {}).get("rag", "")
@@ -179,18 +186,24 @@ def page_of(organisation_ids: set[int], filters: Filters) -> Portfolio:
     rows = db.session.execute(
         _bid_select(organisation_ids, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    return Portfolio([_bid(row) for row in rows], summary, page, pages, heat, filters)
+    return Portfolio(checked([_bid(row) for row in rows]), summary, page, pages, heat, filters)
 
 
 def all_bids(organisation_ids: set[int], filters: Filters) -> list[Bid]:
     """Every filtered bid, sorted, for an export."""
-    return [_bid(row) for row in db.session.execute(_bid_select(organisation_ids, filters)).all()]
+    return checked([_bid(row) for row in db.session.execute(_bid_select(organisation_ids, filters)).all()])
+
+
+def checked(bids: list[Bid]) -> list[Bid]:
+    """The bids with their integrity: each snapshot re-hashed and its summary columns compared with it."""
+    found = integrity_of.of_versions([bid.version_id for bid in bids])
+    return [replace(bid, integrity=found.get(bid.version_id)) for bid in bids]
 
 
 def bids_by_id(organisation_ids: set[int], version_ids: Sequence[int]) -> list[Bid]:
     """The named bids, if shared with the organisations, in the order asked for."""
     statement = _bid_select(organisation_ids, Filters()).where(AV.id.in_(list(version_ids)))
-    found = {bid.version_id: bid for bid in map(_bid, db.session.execute(statement).all())}
+    found = {bid.version_id: bid for bid in checked(list(map(_bid, db.session.execute(statement).all())))}
     return [found[version_id] for version_id in version_ids if version_id in found]
 
 
@@ -352,7 +365,7 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
     headers = ["Organisation", "Role", "Role profile", "Band", "Version", "Submitted", "Verdict"]
     for stage in STAGES:
         headers += [f"{words.stages.get(stage, stage)} score", f"{words.stages.get(stage, stage)} rating"]
-    headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version"]
+    headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version", "Integrity"]
     rows = []
     for bid in bids:
         row: list[Any] = [
@@ -366,7 +379,12 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
         ]
         for stage in STAGES:
             row += [bid.score(stage), words.rags.get(bid.rag(stage), bid.rag(stage))]
-        row += [words.decisions.get(bid.decision or "", bid.decision), bid.digest, bid.questionnaire_version]
+        row += [
+            words.decisions.get(bid.decision or "", bid.decision),
+            bid.digest,
+            bid.questionnaire_version,
+            in_words(bid.integrity),
+        ]
         rows.append(row)
     return headers, rows
 
