@@ -8,10 +8,12 @@ from typing import Any
 
 from readiness import reports
 from readiness.extensions import db
+from readiness.integrity import Integrity
 from readiness.models import AssessmentVersion, BoardDecision, Evidence
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import ScoreResult, score
 from readiness.services import assessments, decisions, plan
+from readiness.services import integrity as integrity_of
 from readiness.services.answers import saved_rows
 
 
@@ -38,6 +40,11 @@ class ReportPage:
     details: dict[str, AnswerDetail]
     evidence: tuple[EvidenceItem, ...]
     decisions: tuple[BoardDecision, ...]
+    integrity: Integrity | None = None  # None for a draft
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity is not None and self.integrity.altered
 
     @property
     def decision(self) -> BoardDecision | None:
@@ -58,7 +65,13 @@ def load(version: AssessmentVersion, today: date) -> ReportPage:
     evidence = tuple(item for item in evidence if item.question_id in result.answers)
     report = reports.build(result, plan.tracking_of(version.assessment_id), today)
     return ReportPage(
-        version, questionnaire, report, details, evidence, tuple(decisions.decisions_of([version.id])[version.id])
+        version,
+        questionnaire,
+        report,
+        details,
+        evidence,
+        tuple(decisions.decisions_of([version.id])[version.id]),
+        integrity_of.of_version(version),
     )
 
 
