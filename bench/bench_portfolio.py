@@ -199,6 +199,7 @@ def run_backend(name: str, database_url: str, bids: int, runs: int) -> dict[str,
         with client.session_transaction() as session:
             session["_user_id"] = str(commissioner.id)
             session["_fresh"] = True
+            session["epoch"] = commissioner.session_epoch  # sessions carry the epoch they were opened in
         client.get(URL)
         _, few_queries, _ = measure(client, URL, 2)
         clone(templates, bids, providers=50)
