@@ -110,6 +110,9 @@ def assert_shown_altered(client: FlaskClient, make: Factory, bids: dict, reason:
     switch_to(client, make, bids["river"])
     base = f"/assessments/{red.assessment_id}"
     assert "Altered after submission" in client.get(base).text
+    api = client.get(f"/api/assessments/{red.assessment_id}/versions/1").json
+    assert api["integrity"] == "altered" and any(reason in text for text in api["altered_because"])
+    assert client.get(f"/api/assessments/{red.assessment_id}").json["versions"][0]["integrity"] == "altered"
     results = client.get(f"{base}/v/1/results").text
     assert "This version was altered after it was submitted" in results and "nhsuk-card--warning" in results
     # Seen on many pages by two people, audited once.
@@ -157,6 +160,9 @@ def test_untampered_bids_verify_everywhere(client: FlaskClient, make: Factory, b
     assert [row[-1] for row in rows[1:]] == ["Verified", "Verified"]
     verify = client.post(f"/portfolio/bids/{bids['red'].id}/verify", follow_redirects=True).text
     assert "Verified: the stored snapshot still matches" in verify
+    switch_to(client, make, bids["river"])
+    api = client.get(f"/api/assessments/{bids['red'].assessment_id}/versions/1").json
+    assert (api["integrity"], api["altered_because"]) == ("verified", [])
     assert db.session.scalar(db.select(db.func.count()).where(AuditEvent.action == "bid_altered_found")) == 0
 
 
