@@ -7,7 +7,7 @@ so two hosts storing the same file at once both succeed and keep one copy.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -58,15 +58,6 @@ def content_of(sha256: str, legacy_folder: Path | None = None) -> bytes | None:
         if content is not None:
             save(content, _media_types([sha256]).get(sha256, UNKNOWN_TYPE))
     return content
-
-
-def all_files() -> Iterable[tuple[str, str, bytes]]:
-    """(sha256, media type, content) of every stored file, one at a time, for an export."""
-    for sha256 in db.session.scalars(select(StoredFile.sha256).order_by(StoredFile.sha256)).all():
-        row = db.session.execute(
-            select(StoredFile.media_type, StoredFile.content).where(StoredFile.sha256 == sha256)
-        ).one()
-        yield sha256, row.media_type, row.content
 
 
 @dataclass(frozen=True, slots=True)

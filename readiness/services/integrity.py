@@ -97,7 +97,7 @@ def _audited_digests(rows: Sequence[Any]) -> dict[int, str | None]:
         db.select(AuditEvent.object_id, AuditEvent.detail)
         .where(
             AuditEvent.action == "version_submitted",
-            AuditEvent.assessment_id.in_({row.assessment_id for row in rows}),
+            AuditEvent.assessment_id.in_(sorted({row.assessment_id for row in rows})),
             AuditEvent.object_id.in_([str(row.id) for row in rows]),
         )
         .order_by(AuditEvent.id.desc())
