@@ -75,27 +75,39 @@ def check(
     digest: str | None,
     audited_digest: str | None,
     stored: Summary,
-    derive: Callable[[str, dict[str, Any]], Summary],
+    derive: Callable[[str], Summary | None],
 ) -> Integrity:
-    """Check a submitted bid; ``derive(recomputed digest, snapshot data)`` scores the snapshot (and may cache)."""
+    """Check a submitted bid.
+
+    ``derive(recomputed digest)`` gives what the snapshot scores to, or None if it is not a snapshot;
+    keyed by the digest of the text actually stored, a caller may cache it safely.
+    """
     recomputed = snapshot.digest(text or "")
     problems = []
     if not digest or recomputed != digest:
         problems.append("snapshot")
     if audited_digest is not None and audited_digest != digest:
         problems.append("digest")
-    try:
-        data = json.loads(text or "")
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not isinstance(data.get("answers"), dict):
+    derived = derive(recomputed)
+    if derived is None:
         return Integrity((*problems, *(["snapshot"] if "snapshot" not in problems else [])), recomputed)
-    derived = derive(recomputed, data)
     for name in ("verdict", "role_profile", "band", "stage_scores"):
         # Plain equality: a JSON round trip keeps 95 and 95.0 equal, and mappings compare by content.
         if getattr(stored, name) != getattr(derived, name):
             problems.append(name)
     return Integrity(tuple(problems), recomputed)
+
+
+def answers_in(text: str | None) -> dict[str, Any] | None:
+    """The answer values frozen in a snapshot's text, or None if the text is not a snapshot."""
+    try:
+        data = json.loads(text or "")
+    except ValueError:
+        return None
+    answers = data.get("answers") if isinstance(data, dict) else None
+    if not isinstance(answers, dict) or not all(isinstance(answer, dict) for answer in answers.values()):
+        return None
+    return {qid: answer.get("value") for qid, answer in answers.items()}
 
 
 def in_words(checked: Integrity | None) -> str:

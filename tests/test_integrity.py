@@ -189,7 +189,7 @@ def test_check_names_each_problem() -> None:
     text = snapshot.canonical_json({"answers": {"a": {"value": 1}}})
     digest = snapshot.digest(text)
 
-    def derive(_digest: str, _data: dict[str, Any]) -> Summary:
+    def derive(_digest: str) -> Summary | None:
         return derived
 
     assert integrity.check(text, digest, digest, derived, derive).problems == ()
@@ -202,6 +202,8 @@ def test_check_names_each_problem() -> None:
     assert integrity.check(text, digest, digest, greener, derive).problems == ("stage_scores",)
     assert integrity.check(text + " ", digest, digest, derived, derive).problems == ("snapshot",)
     assert integrity.check(text, digest, "0" * 64, derived, derive).problems == ("digest",)
-    assert integrity.check("not json", digest, digest, derived, derive).problems == ("snapshot",)
+    assert integrity.check("not json", digest, digest, derived, lambda _: None).problems == ("snapshot",)
+    assert integrity.answers_in("not json") is None and integrity.answers_in('{"answers": []}') is None
+    assert integrity.answers_in(text) == {"a": 1}
     assert integrity.in_words(None) == "Not checked"
     assert integrity.in_words(integrity.check(text, digest, digest, derived, derive)) == "Verified"

@@ -23,7 +23,7 @@ ALTERED_ACTION = "bid_altered_found"
 BATCH = 500
 # What a snapshot scores to, keyed by the digest recomputed from its text (so by its content): the
 # same text always scores the same, so a bid is only rescored the first time it is seen.
-DERIVED: LRUCache[tuple[str, str], Summary] = LRUCache(maxsize=50_000)
+DERIVED: LRUCache[tuple[str, str], Summary | None] = LRUCache(maxsize=50_000)
 # Alterations already in the audit trail, so seeing one again on every page view adds nothing.
 RECORDED: LRUCache[str, bool] = LRUCache(maxsize=10_000)
 _LOCK = threading.Lock()
@@ -67,8 +67,8 @@ def _checked(ids: list[int]) -> dict[int, Integrity]:
     found = {}
     for row in rows:
 
-        def derive(digest: str, data: dict[str, Any], version: str = row.questionnaire_version) -> Summary:
-            return _derived(digest, version, data)
+        def derive(digest: str, text: str | None = row.snapshot, version: str = row.questionnaire_version) -> Any:
+            return _derived(digest, version, text)
 
         stored = Summary(row.verdict, row.role_profile, row.band, row.stage_scores or {})
         found[row.id] = integrity.check(row.snapshot, row.digest, audited.get(row.id), stored, derive)
@@ -78,15 +78,17 @@ def _checked(ids: list[int]) -> dict[int, Integrity]:
     return found
 
 
-def _derived(digest: str, version: str, data: dict[str, Any]) -> Summary:
+def _derived(digest: str, version: str, text: str | None) -> Summary | None:
+    """What a snapshot scores to; parsed and scored only the first time its content is seen."""
+    key = (digest, version)
     with _LOCK:
-        cached = DERIVED.get((digest, version))
-    if cached is None:
-        answers = {qid: answer.get("value") for qid, answer in data["answers"].items() if isinstance(answer, dict)}
-        cached = integrity.summary_of(score(questionnaire_named(version), answers))
-        with _LOCK:
-            DERIVED[(digest, version)] = cached
-    return cached
+        if key in DERIVED:
+            return DERIVED[key]
+    answers = integrity.answers_in(text)
+    derived = None if answers is None else integrity.summary_of(score(questionnaire_named(version), answers))
+    with _LOCK:
+        DERIVED[key] = derived
+    return derived
 
 
 def _audited_digests(rows: Sequence[Any]) -> dict[int, str | None]:
