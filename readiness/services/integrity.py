@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from cachetools import LRUCache
@@ -66,10 +67,7 @@ def _checked(ids: list[int]) -> dict[int, Integrity]:
     audited = _audited_digests(rows)
     found = {}
     for row in rows:
-
-        def derive(digest: str, text: str | None = row.snapshot, version: str = row.questionnaire_version) -> Any:
-            return _derived(digest, version, text)
-
+        derive = partial(_derived, version=row.questionnaire_version, text=row.snapshot)
         stored = Summary(row.verdict, row.role_profile, row.band, row.stage_scores or {})
         found[row.id] = integrity.check(row.snapshot, row.digest, audited.get(row.id), stored, derive)
     altered = [row for row in rows if found[row.id].altered]
