@@ -271,10 +271,15 @@ def report(results: list[dict[str, Any]], runs: int) -> str:
 
 
 def write_section(text: str) -> None:
+    write_section_named(SECTION, text)
+
+
+def write_section_named(section: str, text: str) -> None:
+    """Replace a section of bench/README.md (from its heading to the next), or append it."""
     readme = ROOT / "bench" / "README.md"
     current = readme.read_text() if readme.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
-    updated = pattern.sub(text.rstrip("\n"), current) if SECTION in current else current.rstrip("\n") + "\n\n" + text
+    pattern = re.compile(re.escape(section) + r".*?(?=\n## |\Z)", re.S)
+    updated = pattern.sub(text.rstrip("\n"), current) if section in current else current.rstrip("\n") + "\n\n" + text
     readme.write_text(updated.rstrip("\n") + "\n")
 
 

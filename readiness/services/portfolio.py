@@ -6,7 +6,7 @@ import json
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -186,24 +186,24 @@ def page_of(organisation_ids: set[int], filters: Filters) -> Portfolio:
     rows = db.session.execute(
         _bid_select(organisation_ids, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    return Portfolio(checked([_bid(row) for row in rows]), summary, page, pages, heat, filters)
+    return Portfolio(checked(rows), summary, page, pages, heat, filters)
 
 
 def all_bids(organisation_ids: set[int], filters: Filters) -> list[Bid]:
     """Every filtered bid, sorted, for an export."""
-    return checked([_bid(row) for row in db.session.execute(_bid_select(organisation_ids, filters)).all()])
+    return checked(db.session.execute(_bid_select(organisation_ids, filters)).all())
 
 
-def checked(bids: list[Bid]) -> list[Bid]:
-    """The bids with their integrity: each snapshot re-hashed and its summary columns compared with it."""
-    found = integrity_of.of_versions([bid.version_id for bid in bids])
-    return [replace(bid, integrity=found.get(bid.version_id)) for bid in bids]
+def checked(rows: Sequence[Any]) -> list[Bid]:
+    """Bids with their integrity: each snapshot re-hashed and its summary columns compared with it."""
+    found = integrity_of.of_versions([row[0] for row in rows])
+    return [_bid(row, found.get(row[0])) for row in rows]
 
 
 def bids_by_id(organisation_ids: set[int], version_ids: Sequence[int]) -> list[Bid]:
     """The named bids, if shared with the organisations, in the order asked for."""
     statement = _bid_select(organisation_ids, Filters()).where(AV.id.in_(list(version_ids)))
-    found = {bid.version_id: bid for bid in checked(list(map(_bid, db.session.execute(statement).all())))}
+    found = {bid.version_id: bid for bid in checked(db.session.execute(statement).all())}
     return [found[version_id] for version_id in version_ids if version_id in found]
 
 
@@ -233,8 +233,8 @@ def _bid_select(organisation_ids: set[int], filters: Filters) -> Any:
     return _joined(statement).where(*conditions(organisation_ids, filters)).order_by(*_order(filters))
 
 
-def _bid(row: Any) -> Bid:
-    return Bid(*row[:9], row[9] or {}, *row[10:])
+def _bid(row: Any, checked: Integrity | None) -> Bid:
+    return Bid(*row[:9], row[9] or {}, *row[10:], checked)
 
 
 def overview(organisation_ids: set[int], filters: Filters) -> tuple[Summary, list[HeatRow]]:
