@@ -19,9 +19,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_portfolio as base  # noqa: E402
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
+import bench_portfolio as base
+import psycopg
+from psycopg import sql
 
 SECTION = "## Portfolio: the cost of checking each bid's integrity (issue 11)"
 
