@@ -207,3 +207,30 @@ def test_check_names_each_problem() -> None:
     assert integrity.answers_in(text) == {"a": 1}
     assert integrity.in_words(None) == "Not checked"
     assert integrity.in_words(integrity.check(text, digest, digest, derived, derive)) == "Verified"
+
+
+def test_pages_marking_an_altered_bid_are_valid_html(
+    client: FlaskClient, make: Factory, bids: dict, tmp_path: Path, database_url: str
+) -> None:
+    from tests.support import vnu
+
+    if not database_url.startswith("sqlite") or vnu.java_missing():
+        pytest.skip(vnu.java_missing() or "checking the HTML once is enough")
+    red = bids["red"]
+    ready_green_95(red)
+    switch_to(client, make, bids["commissioner"])
+    pages = {
+        "portfolio": client.get("/portfolio/").text,
+        "bid": client.get(f"/portfolio/bids/{red.id}").text,
+        "verify": client.post(f"/portfolio/bids/{red.id}/verify", follow_redirects=True).text,
+        "compare": client.get(f"/portfolio/compare?bid={red.id}&bid={bids['ready'].id}").text,
+    }
+    switch_to(client, make, bids["river"])
+    pages["assessment"] = client.get(f"/assessments/{red.assessment_id}").text
+    pages["results"] = client.get(f"/assessments/{red.assessment_id}/v/1/results").text
+    files = []
+    for name, html in pages.items():
+        assert "ltered" in html, name
+        files.append(tmp_path / f"{name}.html")
+        files[-1].write_text(html, encoding="utf-8")
+    assert vnu.errors_in(files) == []
