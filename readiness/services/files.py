@@ -74,12 +74,12 @@ def import_folder(folder: Path) -> FolderImport:
     paths = sorted(path for path in folder.iterdir() if path.is_file()) if folder.is_dir() else []
     types = _media_types([path.name for path in paths])
     for path in paths:
+        if is_sha256(path.name) and db.session.scalar(select(StoredFile.sha256).where(StoredFile.sha256 == path.name)):
+            already += 1
+            continue
         content = _legacy_file(path)
         if content is None:
             refused.append(path.name)
-            continue
-        if db.session.scalar(select(StoredFile.sha256).where(StoredFile.sha256 == path.name)) is not None:
-            already += 1
             continue
         save(content, types.get(path.name, UNKNOWN_TYPE))
         imported += 1
