@@ -45,6 +45,7 @@ def build_app(database_url: str, instance: Path) -> Any:
             "TESTING": True,
             "AUTO_UPGRADE_DATABASE": "never",
             "SECRET_KEY": "bench-secret-key-long-enough-for-this",
+            "UPLOAD_FOLDER": instance / "evidence",
             "SERVER_NAME": "localhost",
         }
     )
@@ -145,6 +146,9 @@ def clone(templates: list[Any], total: int, providers: int) -> None:
                 "role_profile": source.role_profile,
                 "band": source.band,
                 "stage_scores": source.stage_scores,
+                "evidence_share": source.evidence_share,
+                "evidence_claims": source.evidence_claims,
+                "evidence_oldest": source.evidence_oldest,
             }
         )
         rows_s.append(
@@ -199,7 +203,7 @@ def run_backend(name: str, database_url: str, bids: int, runs: int) -> dict[str,
         with client.session_transaction() as session:
             session["_user_id"] = str(commissioner.id)
             session["_fresh"] = True
-            session["epoch"] = commissioner.session_epoch  # sessions carry the epoch they were opened in
+            session["epoch"] = commissioner.session_epoch  # a session carries the epoch it began in
         client.get(URL)
         _, few_queries, _ = measure(client, URL, 2)
         clone(templates, bids, providers=50)
@@ -271,15 +275,10 @@ def report(results: list[dict[str, Any]], runs: int) -> str:
 
 
 def write_section(text: str) -> None:
-    write_section_named(SECTION, text)
-
-
-def write_section_named(section: str, text: str) -> None:
-    """Replace a section of bench/README.md (from its heading to the next), or append it."""
     readme = ROOT / "bench" / "README.md"
     current = readme.read_text() if readme.exists() else "# Benchmarks\n"
-    pattern = re.compile(re.escape(section) + r".*?(?=\n## |\Z)", re.S)
-    updated = pattern.sub(text.rstrip("\n"), current) if section in current else current.rstrip("\n") + "\n\n" + text
+    pattern = re.compile(re.escape(SECTION) + r".*?(?=\n## |\Z)", re.S)
+    updated = pattern.sub(text.rstrip("\n"), current) if SECTION in current else current.rstrip("\n") + "\n\n" + text
     readme.write_text(updated.rstrip("\n") + "\n")
 
 

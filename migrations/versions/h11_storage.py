@@ -1,7 +1,7 @@
 """Evidence files and cached board packs in the database, so every app host shares them
 
 Revision ID: h11_storage
-Revises: g11_session_epoch
+Revises: h15_evidence
 Create Date: 2026-11-29 04:20:00
 
 Files already in the old local folder are moved in by ``flask import-evidence-folder`` (or on
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'h11_storage'
-down_revision = 'g11_session_epoch'
+down_revision = 'h15_evidence'
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from readiness.models import Answer, Assessment, AssessmentEditor, AssessmentVer
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import ScoreResult, score
-from readiness.services import events
+from readiness.services import completeness, events
 from readiness.services.answers import saved_rows
 from readiness.services.catalogue import questionnaire as questionnaire_named
 
@@ -172,16 +172,22 @@ def submit(version: AssessmentVersion, user: User) -> bool:
         questionnaire_version=version.questionnaire_version,
         submitted_at=now.isoformat(timespec="seconds"),
         submitted_by=user.name,
-        answers={
-            qid: {"value": rows[qid].value, "note": rows[qid].note, "link": rows[qid].evidence_url}
-            for qid in result.answers
-            if qid in rows
-        },
+        answers={qid: _frozen_answer(rows[qid]) for qid in result.answers if qid in rows},
         evidence=[
-            {"question_id": e.question_id, "name": e.original_name, "sha256": e.sha256, "size": e.size}
+            {
+                "question_id": e.question_id,
+                "name": e.original_name,
+                "sha256": e.sha256,
+                "size": e.size,
+                "uploaded_at": e.uploaded_at.date().isoformat(),
+            }
             for e in evidence
             if e.question_id in result.answers
         ],
+    )
+    # Measured from the snapshot itself, so the portfolio's figures are the ones the digest covers.
+    evidence_figures = completeness.figures(
+        completeness.measured(questionnaire, result.answers, completeness.frozen_records(data, (), now), now.date())
     )
     text = snapshot.canonical_json(data)
     db.session.execute(
@@ -195,6 +201,7 @@ def submit(version: AssessmentVersion, user: User) -> bool:
             digest=snapshot.digest(text),
             # Derived from the same scoring as the snapshot, and checked against it on every view.
             **integrity.summary_of(result).columns(),
+            **evidence_figures,
         )
         .execution_options(synchronize_session=False)
     )
@@ -211,6 +218,15 @@ def submit(version: AssessmentVersion, user: User) -> bool:
     db.session.commit()
     db.session.refresh(version)
     return True
+
+
+def _frozen_answer(row: Answer) -> dict[str, Any]:
+    """An answer as frozen in a snapshot; a link carries the day it was given, so it can go stale."""
+    frozen = {"value": row.value, "note": row.note, "link": row.evidence_url}
+    if row.evidence_url:
+        given = row.evidence_url_at or row.updated_at
+        frozen["link_at"] = given.date().isoformat()
+    return frozen
 
 
 def start_new_version(assessment: Assessment, from_number: int, user: User) -> AssessmentVersion:
@@ -240,6 +256,7 @@ def start_new_version(assessment: Assessment, from_number: int, user: User) -> A
                 value=row.value,
                 note=row.note,
                 evidence_url=row.evidence_url,
+                evidence_url_at=row.evidence_url_at,
                 updated_by_id=user.id,
             )
         )

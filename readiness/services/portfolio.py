@@ -42,6 +42,10 @@ class Filters:
     submitted_from: date | None = None
     submitted_to: date | None = None
     search: str = ""
+    # Evidence completeness, from the figures kept at submission.
+    claims_unevidenced: bool = False  # only bids with "Yes" claims on critical or high questions without evidence
+    min_evidence_share: int | None = None  # only bids with at least this percentage of answers evidenced
+    stale_before: date | None = None  # only bids with evidence given before this day (today less the stale age)
     sort: str = "submitted"
     descending: bool = True
     page: int = 1
@@ -62,6 +66,14 @@ class Bid:
     decision: str | None
     digest: str
     questionnaire_version: str
+    evidence_share: int | None = None  # None for a bid submitted before evidence was measured
+    evidence_claims: int | None = None
+    evidence_oldest: date | None = None
+
+    def stale_evidence(self, before: date) -> bool:
+        """Whether any of the bid's evidence was given before ``before`` (today less the stale age)."""
+        return self.evidence_oldest is not None and self.evidence_oldest < before
+
     integrity: Integrity | None = None  # None only before it is checked
 
     @property
@@ -145,6 +157,7 @@ def conditions(organisation_ids: set[int], filters: Filters) -> list[ColumnEleme
         found.append(AV.submitted_at >= datetime.combine(filters.submitted_from, time.min))
     if filters.submitted_to:
         found.append(AV.submitted_at < datetime.combine(filters.submitted_to + timedelta(days=1), time.min))
+    found += _evidence_conditions(filters)
     if filters.search.strip():
         term = filters.search.strip().lower()
         found.append(
@@ -153,6 +166,17 @@ def conditions(organisation_ids: set[int], filters: Filters) -> list[ColumnEleme
                 func.lower(Organisation.name).contains(term, autoescape=True),
             )
         )
+    return found
+
+
+def _evidence_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    found = []
+    if filters.claims_unevidenced:
+        found.append(AV.evidence_claims > 0)
+    if filters.min_evidence_share is not None:
+        found.append(AV.evidence_share >= filters.min_evidence_share)
+    if filters.stale_before:
+        found.append(AV.evidence_oldest < filters.stale_before)
     return found
 
 
@@ -173,9 +197,13 @@ def _order(filters: Filters) -> list[Any]:
         "role_profile": AV.role_profile,
         "band": AV.band,
         "verdict": verdict_rank,
+        "evidence": AV.evidence_share,
     } | {f"stage_{stage}": score_of(stage) for stage in STAGES}
     key = keys.get(filters.sort, AV.submitted_at)
-    return [key.desc() if filters.descending else key.asc(), AV.id.desc()]
+    ordered = key.desc() if filters.descending else key.asc()
+    if filters.sort == "evidence":  # bids never measured sort last either way, as on every database
+        ordered = ordered.nulls_last()
+    return [ordered, AV.id.desc()]
 
 
 def page_of(organisation_ids: set[int], filters: Filters) -> Portfolio:
@@ -229,12 +257,15 @@ def _bid_select(organisation_ids: set[int], filters: Filters) -> Any:
         decision.label("decision"),
         AV.digest,
         AV.questionnaire_version,
+        AV.evidence_share,
+        AV.evidence_claims,
+        AV.evidence_oldest,
     )
     return _joined(statement).where(*conditions(organisation_ids, filters)).order_by(*_order(filters))
 
 
 def _bid(row: Any, checked: Integrity | None) -> Bid:
-    return Bid(*row[:9], row[9] or {}, *row[10:], checked)
+    return Bid(*row[:9], row[9] or {}, *row[10:], integrity=checked)
 
 
 def overview(organisation_ids: set[int], filters: Filters) -> tuple[Summary, list[HeatRow]]:
@@ -365,6 +396,7 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
     headers = ["Organisation", "Role", "Role profile", "Band", "Version", "Submitted", "Verdict"]
     for stage in STAGES:
         headers += [f"{words.stages.get(stage, stage)} score", f"{words.stages.get(stage, stage)} rating"]
+    headers += ["Answers evidenced (%)", "Yes claims not evidenced", "Oldest evidence"]
     headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version", "Integrity"]
     rows = []
     for bid in bids:
@@ -379,6 +411,7 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
         ]
         for stage in STAGES:
             row += [bid.score(stage), words.rags.get(bid.rag(stage), bid.rag(stage))]
+        row += [bid.evidence_share, bid.evidence_claims, bid.evidence_oldest]
         row += [
             words.decisions.get(bid.decision or "", bid.decision),
             bid.digest,
