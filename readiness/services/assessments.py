@@ -120,12 +120,31 @@ def questionnaire_of(version: AssessmentVersion) -> Questionnaire:
     return questionnaire_named(version.questionnaire_version)
 
 
+# A draft's answers by (version id, updated_at), as for progress: every save stamps updated_at, so
+# a page of an unchanged draft reads no answers.
+DRAFT_ANSWERS_CACHE: LRUCache[tuple[int, datetime], dict[str, Any]] = LRUCache(maxsize=2_000)
+_DRAFT_ANSWERS_LOCK = threading.Lock()
+
+
 def answers_of(version: AssessmentVersion) -> dict[str, Any]:
     """The answers that count for a version: the frozen snapshot once submitted, else the draft."""
     if not version.is_draft and version.snapshot:
         frozen = snapshot_data(version)["answers"]
         return {qid: answer["value"] for qid, answer in frozen.items()}
-    return {qid: row.value for qid, row in saved_rows(version.id).items()}
+    key = (version.id, version.updated_at)
+    with _DRAFT_ANSWERS_LOCK:
+        answers = DRAFT_ANSWERS_CACHE.get(key)
+    if answers is None:
+        rows = db.session.execute(
+            db.select(Answer.question_id, Answer.value).where(
+                Answer.version_id == version.id, Answer.respondent_id.is_(None)
+            )
+        )
+        answers = {question_id: value for question_id, value in rows}  # noqa: C416 - a Result is no mapping
+        with _DRAFT_ANSWERS_LOCK:
+            DRAFT_ANSWERS_CACHE[key] = answers
+    # A copy: callers may change what they are given (a multiple choice's value is a list).
+    return {qid: list(value) if isinstance(value, list) else value for qid, value in answers.items()}
 
 
 def snapshot_data(version: AssessmentVersion) -> dict[str, Any]:
