@@ -155,6 +155,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         questionnaire_version=_text(),
         submitted_at=_text(_TIMESTAMP, nullable=True, format="date-time"),
         digest=_text("SHA-256 of the frozen snapshot; null for a draft", nullable=True),
+        integrity=_text(
+            "Whether the snapshot still matches its digest and the stored verdict and scores match the snapshot; "
+            "null for a draft",
+            nullable=True,
+            enum=["verified", "altered", None],
+        ),
+        altered_because={
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Why the version is altered, in words; empty unless altered",
+        },
         links={"$ref": "#/components/schemas/Links"},
     ),
     "Decision": _object(
@@ -350,5 +361,5 @@ def type_in_words(schema: dict[str, Any]) -> str:
     if "format" in schema:
         words += f" ({schema['format']})"
     if "enum" in schema:
-        words += ", one of: " + ", ".join(schema["enum"])
+        words += ", one of: " + ", ".join("null" if value is None else str(value) for value in schema["enum"])
     return words

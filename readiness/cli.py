@@ -45,6 +45,7 @@ def init_app(app: Flask) -> None:
         demo,
         export_command,
         import_command,
+        import_evidence_folder,
         send_reminders,
         coverage_command,
         measure_evidence,
@@ -180,7 +181,7 @@ def export_command(target: Path, with_passwords: bool) -> None:
     from readiness.extensions import db
     from readiness.portability import export
 
-    counts = export(db.session, current_app.config["UPLOAD_FOLDER"], target, with_passwords=with_passwords)
+    counts = export(db.session, target, with_passwords=with_passwords)
     click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {target}.")
 
 
@@ -193,8 +194,29 @@ def import_command(source: Path) -> None:
     from readiness.portability import ImportRefused, import_archive
 
     try:
-        counts = import_archive(db.session, current_app.config["UPLOAD_FOLDER"], source)
+        counts = import_archive(db.session, source)
     except ImportRefused as error:
         db.session.rollback()
         fail(str(error))
     click.echo(f"Imported {sum(counts.values())} rows into {len(counts)} tables from {source}.")
+
+
+@click.command("import-evidence-folder")
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def import_evidence_folder(folder: Path | None) -> None:
+    """Move evidence files kept on this host's disk by earlier releases into the shared database.
+
+    FOLDER defaults to UPLOAD_FOLDER, or the instance folder's evidence/. Safe to run again; the
+    folder is left as it is, so remove it once the files are in the database and backed up.
+    """
+    from readiness.services.files import import_folder
+
+    source = folder or current_app.config["LEGACY_UPLOAD_FOLDER"]
+    if not source.is_dir():
+        click.echo(f"No folder {source}: nothing to import.")
+        return
+    result = import_folder(source)
+    click.echo(f"Imported {result.imported} evidence files from {source}; {result.already_stored} were already stored.")
+    for name in result.refused:
+        click.echo(f"Skipped {name}: its name is not the SHA-256 of its content.", err=True)

@@ -49,8 +49,9 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "UPLOAD_FOLDER": Path(os.environ.get("UPLOAD_FOLDER", instance / "evidence")),
-        "PACK_CACHE_FOLDER": Path(os.environ.get("PACK_CACHE_FOLDER", instance / "board-packs")),
+        # Evidence and board packs live in the database every host shares. This is only where
+        # earlier releases kept evidence on one host's disk, read to move those files in.
+        "LEGACY_UPLOAD_FOLDER": Path(os.environ.get("UPLOAD_FOLDER", instance / "evidence")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
         # Evidence given more than this many days ago is flagged as stale on reports and portfolios.

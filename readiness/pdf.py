@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-import time
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,29 +39,6 @@ def render(html: str) -> bytes:
     document = HTML(string=html, base_url=(ROOT / "static").as_uri() + "/", url_fetcher=LocalFetcher())
     # Full fonts: subsetting costs about 0.4 s a pack and saves almost nothing with Liberation Sans.
     return document.write_pdf(pdf_variant="pdf/ua-1", full_fonts=True)
-
-
-def render_cached(html: str, folder: Path, keep_for: timedelta = timedelta(days=7)) -> bytes:
-    """Render, or reuse the PDF of identical HTML: a pack only changes when its content does.
-
-    The key is the SHA-256 of the HTML itself, so any change to answers, plan, decision or date
-    makes a new pack; stale packs are removed after ``keep_for``.
-    """
-    key = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    target = folder / f"{key}.pdf"
-    if target.is_file():
-        return target.read_bytes()
-    data = render(html)
-    folder.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-    os.replace(temporary, target)  # atomic, so a concurrent reader never sees half a file
-    cutoff = time.time() - keep_for.total_seconds()
-    for old in folder.glob("*.pdf"):
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    return data
 
 
 def _mime(path: Path) -> str:

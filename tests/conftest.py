@@ -71,8 +71,7 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
             "SQLALCHEMY_DATABASE_URI": database_url,
             "INSTANCE_PATH": instance,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
-            "UPLOAD_FOLDER": instance / "evidence",
-            "PACK_CACHE_FOLDER": instance / "board-packs",
+            "LEGACY_UPLOAD_FOLDER": instance / "evidence",
             "AUTO_UPGRADE_DATABASE": "never",
             "SERVER_NAME": "localhost",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # production uses scrypt; tests need speed

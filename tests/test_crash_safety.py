@@ -35,7 +35,6 @@ def start_gunicorn(database_url: str, instance: Path, port: int) -> subprocess.P
         "DATABASE_URL": database_url,
         "SECRET_KEY": "crash-test-secret-key-that-is-long-enough",
         "AUTO_UPGRADE_DATABASE": "never",
-        "UPLOAD_FOLDER": str(instance / "evidence"),
     }
     server = subprocess.Popen(
         [str(GUNICORN), "--chdir", str(ROOT), "--workers", "2", "--bind", f"127.0.0.1:{port}", "app:app"],

@@ -100,7 +100,8 @@ def test_csv_downloads_are_neutralised(client: FlaskClient, make: Factory, share
         response = client.get(url)
         assert response.status_code == 200 and response.mimetype == "text/csv"
         rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
-        assert rows[0][-1] == "Questionnaire version"
+        assert rows[0][-2:] == ["Questionnaire version", "Integrity"]
+        assert all(row[-1] == "Verified" for row in rows[1:])
         assert all(not cell.startswith(exports.DANGEROUS_STARTS) for row in rows for cell in row)
     answers = response.data.decode("utf-8-sig")
     assert "'=1+1 and @risk" in answers and "'+Assistant practitioner" in answers

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from readiness.extensions import db
-from readiness.models import AssessmentVersion, AuditEvent, User
+from readiness.models import AssessmentVersion, AuditEvent, StoredFile, User
 from readiness.services import assessments
 from readiness.services.catalogue import questionnaire
 from tests.conftest import make_app
@@ -82,8 +82,8 @@ def test_export_then_import_reproduces_reports_and_digests(
             assert not user.check_password(PASSWORD)  # hashes are left out unless asked for
             stored = db.session.scalars(db.select(AssessmentVersion.digest)).all()
             assert all(stored)
-            evidence = target.config["UPLOAD_FOLDER"]
-            assert [p.read_bytes() for p in evidence.iterdir()] == [PDF]
+            stored = db.session.scalars(db.select(StoredFile)).all()
+            assert [(f.content, f.media_type) for f in stored] == [(PDF, "application/pdf")]
             again = target.test_cli_runner().invoke(args=["import", str(archive)])
             assert again.exit_code == 2 and "not empty" in again.stderr
             db.session.remove()

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from readiness import pdf
+from readiness.extensions import db
 from readiness.services import assessments
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire
@@ -98,14 +99,20 @@ def test_a_remote_image_in_a_note_is_never_fetched(tmp_path: Path) -> None:
     assert pdf.render(html).startswith(b"%PDF")
 
 
-def test_an_unchanged_pack_is_served_from_the_cache_and_a_change_makes_a_new_one(tmp_path: Path) -> None:
-    from unittest import mock
+def test_an_unchanged_pack_is_served_from_the_shared_cache_and_a_change_makes_a_new_one(app) -> None:
+    from readiness.models import CachedBoardPack
+    from readiness.services import files
 
-    from readiness import pdf
+    rendered: list[str] = []
+
+    def render(html: str) -> bytes:
+        rendered.append(html)
+        return f"%PDF {len(rendered)}".encode()
 
     html = "<html><body><h1>Board pack</h1><p>Verdict: not ready</p></body></html>"
-    first = pdf.render_cached(html, tmp_path)
-    with mock.patch.object(pdf, "render", side_effect=AssertionError("rendered again")):
-        assert pdf.render_cached(html, tmp_path) == first
-    changed = pdf.render_cached(html.replace("not ready", "ready"), tmp_path)
-    assert changed != first and len(list(tmp_path.glob("*.pdf"))) == 2
+    first = files.board_pack(html, render)
+    assert files.board_pack(html, render) == first and len(rendered) == 1
+    changed = files.board_pack(html.replace("not ready", "ready"), render)
+    assert changed != first and len(rendered) == 2
+    # Kept in the database, so every app host reuses a pack any of them rendered.
+    assert db.session.scalar(db.select(db.func.count()).select_from(CachedBoardPack)) == 2

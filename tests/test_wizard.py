@@ -10,7 +10,7 @@ import re
 import pytest
 
 from readiness.extensions import db
-from readiness.models import Answer, AssessmentVersion, AuditEvent, Evidence
+from readiness.models import Answer, AssessmentVersion, AuditEvent, Evidence, StoredFile
 from readiness.services import assessments
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire
@@ -288,7 +288,7 @@ def test_bad_uploads_are_refused_with_a_clear_message(
     gc.collect()
 
 
-def test_good_uploads_are_stored_outside_the_web_root_and_served_to_the_team(app, client, lead_version) -> None:
+def test_good_uploads_are_stored_in_the_database_and_served_to_the_team(app, client, lead_version) -> None:
     _lead, version = lead_version
     response = client.post(
         f"/assessments/{version.assessment_id}/v/1/evidence",
@@ -297,7 +297,8 @@ def test_good_uploads_are_stored_outside_the_web_root_and_served_to_the_team(app
     )
     assert response.status_code == 302
     item = db.session.scalar(db.select(Evidence))
-    assert (app.config["UPLOAD_FOLDER"] / item.stored_name).read_bytes() == PDF
+    assert db.session.get(StoredFile, item.stored_name).content == PDF
+    assert not app.config["LEGACY_UPLOAD_FOLDER"].exists()  # nothing on this host's disk
     download = client.get(f"/assessments/{version.assessment_id}/v/1/evidence/{item.id}")
     assert download.data == PDF and "attachment" in download.headers["Content-Disposition"]
     download.close()

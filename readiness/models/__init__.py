@@ -14,6 +14,7 @@ from readiness.models.assessments import (
     Share,
 )
 from readiness.models.audit import AuditEvent
+from readiness.models.files import CachedBoardPack, StoredFile
 from readiness.models.notifications import Notification, WizardPlace
 
 __all__ = [
@@ -26,12 +27,14 @@ __all__ = [
     "AuditEvent",
     "BidQuery",
     "BoardDecision",
+    "CachedBoardPack",
     "Evidence",
     "Membership",
     "Notification",
     "Organisation",
     "PendingForm",
     "Share",
+    "StoredFile",
     "User",
     "WizardPlace",
 ]

@@ -12,7 +12,7 @@ from cachetools import LRUCache
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from readiness import audit, snapshot
+from readiness import audit, integrity, snapshot
 from readiness.extensions import db
 from readiness.models import Answer, Assessment, AssessmentEditor, AssessmentVersion, Evidence, User
 from readiness.models.accounts import utcnow
@@ -219,10 +219,8 @@ def submit(version: AssessmentVersion, user: User) -> bool:
             submitted_by_id=user.id,
             snapshot=text,
             digest=snapshot.digest(text),
-            verdict=result.verdict,
-            role_profile=result.answers.get("role_profile"),
-            band=result.answers.get("band"),
-            stage_scores={stage.id: {"score": stage.score, "rag": stage.rag} for stage in result.stages},
+            # Derived from the same scoring as the snapshot, and checked against it on every view.
+            **integrity.summary_of(result).columns(),
             **evidence_figures,
         )
         .execution_options(synchronize_session=False)

@@ -1,12 +1,9 @@
-"""Evidence uploads: type checked by content, stored outside the web root by content hash."""
+"""Evidence uploads: named, sized and type-checked by content before they are kept (see services.files)."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 from werkzeug.datastructures import FileStorage
@@ -44,12 +41,17 @@ class EvidenceRefused(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class StoredFile:
+class CheckedUpload:
+    """An upload that passed every check, with the bytes to keep."""
+
     original_name: str
-    stored_name: str
+    content: bytes
     content_type: str
-    size: int
     sha256: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
 
 
 def check_name(name: str | None) -> str:
@@ -63,8 +65,8 @@ def check_name(name: str | None) -> str:
     return name
 
 
-def store(upload: FileStorage, folder: Path, limit: int) -> StoredFile:
-    """Check an upload by name, size and content, then keep it under its SHA-256."""
+def check(upload: FileStorage, limit: int) -> CheckedUpload:
+    """Check an upload by name, size and content; return it with its SHA-256, or say why it is refused."""
     name = check_name(upload.filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
@@ -78,15 +80,4 @@ def store(upload: FileStorage, folder: Path, limit: int) -> StoredFile:
     detected = kind.mime if kind else None
     if detected not in ALLOWED[extension]:
         raise EvidenceRefused(f"The selected file's contents are not {KINDS} matching its .{extension} name")
-    sha256 = hashlib.sha256(content).hexdigest()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / sha256
-    if not target.exists():
-        # Write then rename, so a crash never leaves a half-written file under the final name.
-        handle, temporary = tempfile.mkstemp(dir=folder)
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, target)
-    return StoredFile(name, sha256, SERVED_AS[extension], len(content), sha256)
+    return CheckedUpload(name, content, SERVED_AS[extension], hashlib.sha256(content).hexdigest())

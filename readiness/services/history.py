@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from readiness.extensions import db
+from readiness.integrity import Integrity
 from readiness.models import AssessmentVersion, BidQuery, BoardDecision, Share
+from readiness.services import integrity as integrity_of
 from readiness.services.decisions import decisions_of
 
 
@@ -15,6 +17,11 @@ class VersionHistory:
     decisions: tuple[BoardDecision, ...]  # newest first; the first is the one that stands
     shares: tuple[Share, ...]
     queries: tuple[BidQuery, ...]
+    integrity: Integrity | None = None  # None for a draft
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity is not None and self.integrity.altered
 
     @property
     def decision(self) -> BoardDecision | None:
@@ -30,7 +37,7 @@ class VersionHistory:
 
 
 def history_of(versions: list[AssessmentVersion], commissioners: set[int] | None = None) -> list[VersionHistory]:
-    """Each version's decisions, shares and queries, newest version first, in three queries.
+    """Each version's decisions, shares, queries and integrity, newest version first, in a few queries.
 
     ``commissioners`` narrows shares and queries to those organisations' own, for a commissioner
     reading; None shows everything, for the team.
@@ -48,9 +55,14 @@ def history_of(versions: list[AssessmentVersion], commissioners: set[int] | None
     queries_by: dict[int, list[BidQuery]] = {version_id: [] for version_id in ids}
     for query in db.session.scalars(queries):
         queries_by[query.version_id].append(query)
+    checked = integrity_of.of_versions([version.id for version in versions if not version.is_draft])
     return [
         VersionHistory(
-            version, tuple(decisions[version.id]), tuple(shares_by[version.id]), tuple(queries_by[version.id])
+            version,
+            tuple(decisions[version.id]),
+            tuple(shares_by[version.id]),
+            tuple(queries_by[version.id]),
+            checked.get(version.id),
         )
         for version in reversed(versions)
     ]

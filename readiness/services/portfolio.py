@@ -14,10 +14,12 @@ from cachetools import LRUCache
 from sqlalchemy import ColumnElement, and_, case, func, or_
 
 from readiness.extensions import db
+from readiness.integrity import Integrity, in_words
 from readiness.models import Assessment, AssessmentVersion, BoardDecision, Organisation, Share
 from readiness.portfolio_chart import HeatRow
 from readiness.questionnaire import options_of
 from readiness.scoring import SEVERITY_ORDER, VERDICT_LABELS, score
+from readiness.services import integrity as integrity_of
 from readiness.services.catalogue import questionnaire as questionnaire_named
 
 STAGES = ("need", "governance", "stakeholders", "training", "evaluation")
@@ -71,6 +73,12 @@ class Bid:
     def stale_evidence(self, before: date) -> bool:
         """Whether any of the bid's evidence was given before ``before`` (today less the stale age)."""
         return self.evidence_oldest is not None and self.evidence_oldest < before
+
+    integrity: Integrity | None = None  # None only before it is checked
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity is not None and self.integrity.altered
 
     def rag(self, stage_id: str) -> str:
         return (self.stages.get(stage_id) or {}).get("rag", "")
@@ -206,18 +214,24 @@ def page_of(organisation_ids: set[int], filters: Filters) -> Portfolio:
     rows = db.session.execute(
         _bid_select(organisation_ids, filters).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     ).all()
-    return Portfolio([_bid(row) for row in rows], summary, page, pages, heat, filters)
+    return Portfolio(checked(rows), summary, page, pages, heat, filters)
 
 
 def all_bids(organisation_ids: set[int], filters: Filters) -> list[Bid]:
     """Every filtered bid, sorted, for an export."""
-    return [_bid(row) for row in db.session.execute(_bid_select(organisation_ids, filters)).all()]
+    return checked(db.session.execute(_bid_select(organisation_ids, filters)).all())
+
+
+def checked(rows: Sequence[Any]) -> list[Bid]:
+    """Bids with their integrity: each snapshot re-hashed and its summary columns compared with it."""
+    found = integrity_of.of_versions([row[0] for row in rows])
+    return [_bid(row, found.get(row[0])) for row in rows]
 
 
 def bids_by_id(organisation_ids: set[int], version_ids: Sequence[int]) -> list[Bid]:
     """The named bids, if shared with the organisations, in the order asked for."""
     statement = _bid_select(organisation_ids, Filters()).where(AV.id.in_(list(version_ids)))
-    found = {bid.version_id: bid for bid in map(_bid, db.session.execute(statement).all())}
+    found = {bid.version_id: bid for bid in checked(db.session.execute(statement).all())}
     return [found[version_id] for version_id in version_ids if version_id in found]
 
 
@@ -250,8 +264,8 @@ def _bid_select(organisation_ids: set[int], filters: Filters) -> Any:
     return _joined(statement).where(*conditions(organisation_ids, filters)).order_by(*_order(filters))
 
 
-def _bid(row: Any) -> Bid:
-    return Bid(*row[:9], row[9] or {}, *row[10:])
+def _bid(row: Any, checked: Integrity | None) -> Bid:
+    return Bid(*row[:9], row[9] or {}, *row[10:], integrity=checked)
 
 
 def overview(organisation_ids: set[int], filters: Filters) -> tuple[Summary, list[HeatRow]]:
@@ -383,7 +397,7 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
     for stage in STAGES:
         headers += [f"{words.stages.get(stage, stage)} score", f"{words.stages.get(stage, stage)} rating"]
     headers += ["Answers evidenced (%)", "Yes claims not evidenced", "Oldest evidence"]
-    headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version"]
+    headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version", "Integrity"]
     rows = []
     for bid in bids:
         row: list[Any] = [
@@ -398,7 +412,12 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
         for stage in STAGES:
             row += [bid.score(stage), words.rags.get(bid.rag(stage), bid.rag(stage))]
         row += [bid.evidence_share, bid.evidence_claims, bid.evidence_oldest]
-        row += [words.decisions.get(bid.decision or "", bid.decision), bid.digest, bid.questionnaire_version]
+        row += [
+            words.decisions.get(bid.decision or "", bid.decision),
+            bid.digest,
+            bid.questionnaire_version,
+            in_words(bid.integrity),
+        ]
         rows.append(row)
     return headers, rows
 

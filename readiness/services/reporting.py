@@ -9,11 +9,13 @@ from typing import Any
 from readiness import reports
 from readiness.evidence_completeness import Completeness, EvidenceRecord
 from readiness.extensions import db
+from readiness.integrity import Integrity
 from readiness.models import AssessmentVersion, BoardDecision, Evidence
 from readiness.questionnaire import Questionnaire
 from readiness.role_card import role_card
 from readiness.scoring import ScoreResult, score
 from readiness.services import assessments, completeness, decisions, plan
+from readiness.services import integrity as integrity_of
 from readiness.services.answers import saved_rows
 
 
@@ -41,6 +43,11 @@ class ReportPage:
     evidence: tuple[EvidenceItem, ...]
     decisions: tuple[BoardDecision, ...]
     completeness: Completeness
+    integrity: Integrity | None = None  # None for a draft
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity is not None and self.integrity.altered
 
     @property
     def decision(self) -> BoardDecision | None:
@@ -63,7 +70,9 @@ def load(version: AssessmentVersion, today: date) -> ReportPage:
     report = reports.build(result, plan.tracking_of(version.assessment_id), today, card)
     measured = completeness.measured(questionnaire, values, records, today)
     history = tuple(decisions.decisions_of([version.id])[version.id])
-    return ReportPage(version, questionnaire, report, details, evidence, history, measured)
+    return ReportPage(
+        version, questionnaire, report, details, evidence, history, measured, integrity_of.of_version(version)
+    )
 
 
 def results_of(versions: list[AssessmentVersion]) -> list[ScoreResult]:

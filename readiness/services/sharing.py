@@ -10,11 +10,13 @@ from flask import abort
 from readiness import audit, permissions, snapshot
 from readiness.extensions import db
 from readiness.formatting import answer_text
+from readiness.integrity import PROBLEMS, Integrity, in_words
 from readiness.models import AssessmentVersion, AuditEvent, BidQuery, Evidence, Organisation, Share, User
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import Risk, ScoreResult
 from readiness.services import assessments, events
+from readiness.services import integrity as integrity_of
 
 
 class SharingRefused(ValueError):
@@ -23,10 +25,11 @@ class SharingRefused(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Verification:
-    matches: bool  # the stored snapshot still gives the digest recorded at submission
+    matches: bool  # snapshot, digest, audit trail and summary columns all agree
     stored_digest: str
     recomputed_digest: str
     audited_digest: str | None  # the digest in the append-only audit trail, if found
+    reasons: tuple[str, ...] = ()  # why it does not match, in words
 
 
 def commissioners() -> list[Organisation]:
@@ -158,10 +161,11 @@ def verify(version: AssessmentVersion, user: User) -> Verification:
     fresh = db.session.execute(
         db.select(AssessmentVersion.snapshot, AssessmentVersion.digest).where(AssessmentVersion.id == version.id)
     ).one()
-    recomputed = snapshot.digest(fresh.snapshot or "")
     audited = _submitted_event(version)
     audited_digest = audited.detail.get("digest") if audited else None
-    matches = bool(fresh.digest) and recomputed == fresh.digest and audited_digest in (None, fresh.digest)
+    checked = integrity_of.of_version(version)
+    recomputed = checked.recomputed_digest if checked else snapshot.digest(fresh.snapshot or "")
+    matches = checked is not None and not checked.altered
     organisation_id = acting_for(user, version) if commissioner_ids(user) else version.assessment.organisation_id
     _record_bid_event(
         "snapshot_verified",
@@ -173,8 +177,10 @@ def verify(version: AssessmentVersion, user: User) -> Verification:
         commissioner_id=organisation_id,
         matches=matches,
         recomputed=recomputed,
+        problems=list(checked.problems) if checked else ["snapshot"],
     )
-    return Verification(matches, fresh.digest or "", recomputed, audited_digest)
+    reasons = tuple(checked.reasons) if checked else ()
+    return Verification(matches, fresh.digest or "", recomputed, audited_digest, reasons)
 
 
 def record_export(user: User, fmt: str, version: AssessmentVersion | None, **detail: Any) -> None:
@@ -245,6 +251,11 @@ class BidDetail:
     result: ScoreResult
     snapshot: dict[str, Any]
     evidence: list[Evidence]
+    integrity: Integrity | None = None
+
+    @property
+    def altered(self) -> bool:
+        return self.integrity is not None and self.integrity.altered
 
     @property
     def serious_risks(self) -> list[Risk]:
@@ -282,7 +293,14 @@ def detail_of(version: AssessmentVersion) -> BidDetail:
         )
         if (item.question_id, item.sha256) in hashes
     ]
-    return BidDetail(version, assessments.questionnaire_of(version), assessments.result_of(version), frozen, evidence)
+    return BidDetail(
+        version,
+        assessments.questionnaire_of(version),
+        assessments.result_of(version),
+        frozen,
+        evidence,
+        integrity_of.of_version(version),
+    )
 
 
 def answer_rows(detail: BidDetail) -> tuple[list[str], list[list[Any]]]:
@@ -299,7 +317,9 @@ def answer_rows(detail: BidDetail) -> tuple[list[str], list[list[Any]]]:
         "Link",
         "Evidence files",
         "Questionnaire version",
+        "Integrity",
     ]
+    checked = in_words(detail.integrity)
     frozen = detail.snapshot.get("answers", {})
     assessment = detail.version.assessment
     rows = []
@@ -321,6 +341,7 @@ def answer_rows(detail: BidDetail) -> tuple[list[str], list[list[Any]]]:
                     saved.get("link", ""),
                     "; ".join(item.original_name for item in detail.evidence_for(question.id)),
                     detail.version.questionnaire_version,
+                    checked,
                 ]
             )
     return headers, rows
@@ -342,6 +363,8 @@ def describe(event: AuditEvent, questionnaire: Questionnaire) -> str:
         "query_answered": f"Answered a query: {detail.get('response')}",
         "snapshot_verified": "Verified the snapshot: "
         + ("it matches the digest" if detail.get("matches") else "it does not match the digest"),
+        "bid_altered_found": "Found the bid altered: "
+        + "; ".join(PROBLEMS.get(problem, problem) for problem in detail.get("problems", [])),
         "bid_exported": f"Downloaded the answers ({str(detail.get('format')).upper()})",
         "board_decision_recorded": f"Recorded the board's decision: {str(detail.get('decision')).replace('_', ' ')}",
     }

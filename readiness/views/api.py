@@ -10,11 +10,13 @@ from flask_login import current_user
 
 from readiness import api_spec, reports
 from readiness.action_plan import planned_start
+from readiness.integrity import Integrity
 from readiness.models import Assessment, AssessmentVersion
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, version_or_404
 from readiness.reports_json import evidence_json, result_json
 from readiness.services import assessments, completeness, decisions, plan
+from readiness.services import integrity as integrity_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC = {"api.openapi", "api.docs"}
@@ -30,20 +32,23 @@ def _signed_in() -> Response | None:
 @bp.route("/assessments")
 def list_assessments() -> Response:
     rows = assessments.visible_assessments(current_user)
-    return jsonify(assessments=[_assessment(assessment, [latest]) for assessment, latest in rows])
+    checked = integrity_of.of_versions([latest.id for _, latest in rows if not latest.is_draft])
+    return jsonify(assessments=[_assessment(assessment, [latest], checked) for assessment, latest in rows])
 
 
 @bp.route("/assessments/<int:assessment_id>")
 def assessment(assessment_id: int) -> Response:
     found = assessment_or_404(assessment_id)
-    return jsonify(_assessment(found, found.versions))
+    checked = integrity_of.of_versions([version.id for version in found.versions if not version.is_draft])
+    return jsonify(_assessment(found, found.versions, checked))
 
 
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>")
 def version(assessment_id: int, number: int) -> Response:
     found = version_or_404(assessment_id, number)
     history = decisions.decisions_of([found.id])[found.id]
-    body = _version(found) | {
+    checked = integrity_of.of_versions([] if found.is_draft else [found.id])
+    body = _version(found, checked) | {
         "decisions": [
             {
                 "decision": d.decision,
@@ -105,16 +110,17 @@ def _spec() -> dict[str, Any]:
     return api_spec.openapi(bp.url_prefix or "", current_app.config["SESSION_COOKIE_NAME"])
 
 
-def _assessment(found: Assessment, versions: list[AssessmentVersion]) -> dict[str, Any]:
+def _assessment(found: Assessment, versions: list[AssessmentVersion], checked: dict[int, Integrity]) -> dict[str, Any]:
     return {
         "id": found.id,
         "title": found.title,
         "organisation": found.organisation.name,
-        "versions": [_version(v) for v in versions],
+        "versions": [_version(v, checked) for v in versions],
     }
 
 
-def _version(found: AssessmentVersion) -> dict[str, Any]:
+def _version(found: AssessmentVersion, checked: dict[int, Integrity]) -> dict[str, Any]:
+    integrity = checked.get(found.id)
     return {
         "assessment_id": found.assessment_id,
         "number": found.number,
@@ -122,6 +128,8 @@ def _version(found: AssessmentVersion) -> dict[str, Any]:
         "questionnaire_version": found.questionnaire_version,
         "submitted_at": timestamp(found.submitted_at) if found.submitted_at else None,
         "digest": found.digest,
+        "integrity": None if integrity is None else ("altered" if integrity.altered else "verified"),
+        "altered_because": integrity.reasons if integrity else [],
         "links": {
             "self": url_for("api.version", assessment_id=found.assessment_id, number=found.number),
             "report": url_for("api.report", assessment_id=found.assessment_id, number=found.number),

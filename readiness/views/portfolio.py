@@ -237,11 +237,16 @@ def verify(version_id: int) -> Response:
     checked = sharing.verify(version, current_user)
     db.session.commit()
     if checked.matches:
-        flash("Verified: the stored snapshot still matches the digest recorded when it was submitted.")
+        flash(
+            "Verified: the stored snapshot still matches the digest recorded when it was submitted, "
+            "and its verdict and scores match its answers."
+        )
     else:
         flash(
-            f"Verification failed: the stored snapshot does not match the digest recorded at submission. "
-            f"Its digest is now {checked.recomputed_digest}."
+            "Verification failed: this bid was altered after it was submitted ("
+            + "; ".join(checked.reasons or ("its stored answers do not match its digest",))
+            + f"). Its answers' digest is now {checked.recomputed_digest}.",
+            "warning",
         )
     return redirect(url_for("portfolio.bid", version_id=version.id, _anchor="integrity"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +15,7 @@ from readiness.forms import ServiceForm
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, can_decide, can_edit, version_or_404
 from readiness.question_forms import NHSDateField
-from readiness.services import decisions, plan, reporting
+from readiness.services import decisions, files, plan, reporting
 from readiness.views.auth import resumed_form
 
 bp = Blueprint("reports", __name__, url_prefix="/assessments")
@@ -149,7 +149,7 @@ def board_pack(assessment_id: int, number: int) -> Response:
     )
     filename = f"board-pack-{assessment_id}-v{number}.pdf"
     return Response(
-        pdf.render_cached(html, current_app.config["PACK_CACHE_FOLDER"]),
+        files.board_pack(html, pdf.render),
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

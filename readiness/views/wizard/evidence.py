@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField
@@ -15,8 +17,8 @@ from readiness.extensions import db
 from readiness.forms import ServiceForm
 from readiness.models import Evidence
 from readiness.permissions import assessment_or_404, can_view_version
-from readiness.services import assessments
-from readiness.services.evidence import EvidenceRefused, StoredFile, store
+from readiness.services import assessments, files
+from readiness.services.evidence import CheckedUpload, EvidenceRefused, check
 from readiness.views.wizard import bp
 from readiness.views.wizard.pages import version_of
 
@@ -41,13 +43,13 @@ def evidence(assessment_id: int, number: int) -> str | Response:
     form = EvidenceForm(question_id=request.args.get("question"))
     form.question_id.choices = [SelectChoice(q.id, q.text) for q in questions]
     if form.validate_on_submit():
-        stored = _store(form)
+        stored = _checked(form)
         if stored is not None:
             item = Evidence(
                 version_id=version.id,
                 question_id=form.question_id.data,
                 original_name=stored.original_name,
-                stored_name=stored.stored_name,
+                stored_name=files.save(stored.content, stored.content_type),
                 content_type=stored.content_type,
                 size=stored.size,
                 sha256=stored.sha256,
@@ -81,13 +83,13 @@ def evidence(assessment_id: int, number: int) -> str | Response:
     )
 
 
-def _store(form: EvidenceForm) -> StoredFile | None:
-    """Store the upload, or put the reason it was refused on the form."""
+def _checked(form: EvidenceForm) -> CheckedUpload | None:
+    """The checked upload, or None with the reason it was refused on the form."""
     upload = form.upload.data
     try:
         if not upload:
             raise EvidenceRefused("Select a file to upload")
-        return store(upload, current_app.config["UPLOAD_FOLDER"], current_app.config["MAX_UPLOAD_BYTES"])
+        return check(upload, current_app.config["MAX_UPLOAD_BYTES"])
     except EvidenceRefused as refused:
         form.upload.errors = [str(refused)]
         return None
@@ -103,10 +105,18 @@ def download(assessment_id: int, number: int, evidence_id: int) -> Response:
         abort(404)
     if not can_view_version(current_user, item.version):
         abort(404)
-    path = current_app.config["UPLOAD_FOLDER"] / item.stored_name
-    if not path.is_file():
+    content = files.content_of(item.stored_name, current_app.config.get("LEGACY_UPLOAD_FOLDER"))
+    if content is None:
         abort(404)
-    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name)
+    db.session.commit()  # keeps a file just moved in from the old local folder
+    return send_file(
+        io.BytesIO(content),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.original_name,
+        etag=item.sha256,
+        last_modified=item.uploaded_at,
+    )
 
 
 @bp.teardown_request
