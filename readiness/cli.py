@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from readiness.answers import AnswerError, check_answers
-from readiness.cli_accounts import create_user, demo
+from readiness.cli_accounts import create_user, demo, people
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
 from readiness.reports_json import result_json
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
         validate,
         create_user,
         demo,
+        people,
         export_command,
         import_command,
         send_reminders,

@@ -61,3 +61,35 @@ def demo() -> None:
     for email, _, organisation, role in DEMO_PEOPLE:
         click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}")
     click.echo(f"Password for every demo account: {DEMO_PASSWORD}")
+
+
+@click.group("people")
+def people() -> None:
+    """Look after people's accounts."""
+
+
+@people.command("reset-link")
+@click.argument("email")
+@with_appcontext
+def reset_link(email: str) -> None:
+    """Issue a single-use password reset link for EMAIL; emailed when SMTP is configured, else printed."""
+    from readiness.services.password_reset import email_reset_link, issue_reset_link
+
+    email = email.strip().lower()
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        click.echo(f"Error: no one has the email address {email}", err=True)
+        sys.exit(2)
+    if not user.is_active:
+        click.echo(f"Error: {email} is deactivated; reactivate them first", err=True)
+        sys.exit(2)
+    with current_app.test_request_context():  # url_for needs a request; the link's host comes from SERVICE_URL
+        link = issue_reset_link(user, None)
+    db.session.commit()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    if email_reset_link(user, link):
+        click.echo(f"Emailed a password reset link to {email}. It works once, for {hours} hours.")
+        return
+    if link.startswith("/"):
+        click.echo("Warning: set SERVICE_URL so the link names the service's address.", err=True)
+    click.echo(f"Pass this link to {email} privately. It works once, for {hours} hours:\n{link}")

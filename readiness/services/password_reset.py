@@ -58,7 +58,14 @@ def issue_reset_link(user: User, actor: User | None) -> str:
     """A reset link for ``user``, audited as issued by ``actor``; the caller commits."""
     path = url_for("account.reset_password", token=make_token(user))
     link = link_to(path) or path
-    audit.record("password_reset_link_issued", "user", user.id, actor_id=actor.id if actor else None, email=user.email)
+    audit.record(
+        "password_reset_link_issued",
+        "user",
+        user.id,
+        actor_id=actor.id if actor else None,
+        email=user.email,
+        via="administration" if actor else "command line",
+    )
     return link
 
 
