@@ -19,7 +19,7 @@ import hmac
 import secrets
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_limiter import RequestLimit
 from itsdangerous import BadData, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
@@ -64,10 +64,8 @@ def _device() -> dict[str, Any] | None:
 
 def known_device() -> bool:
     """Whether this browser has signed in to the account being tried before."""
-    if "known_device" not in g:
-        device = _device()
-        g.known_device = device is not None and _account_mark(attempted_email()) in device["accounts"]
-    return bool(g.known_device)
+    device = _device()
+    return device is not None and _account_mark(attempted_email()) in device["accounts"]
 
 
 def remember_device(response: Response, email: str) -> None:
