@@ -28,7 +28,7 @@ def signed_in(app: Flask, user: User, password: str = PASSWORD) -> FlaskClient:
 
 def issue_from_the_admin_page(app: Flask, make: Factory, person: User) -> str:
     admin = signed_in(app, make.user(role="administrator"))
-    assert f"/admin/users/{person.id}/reset-link" in admin.get("/admin/").text
+    assert f'action="/admin/users/{person.id}/reset-link"' in admin.get(f"/admin/people/{person.id}").text
     assert "Send a password reset link" in admin.get(f"/admin/users/{person.id}/reset-link").text
     page = admin.post(f"/admin/users/{person.id}/reset-link")
     assert page.status_code == 200
@@ -92,10 +92,14 @@ def test_forged_and_deactivated_links_do_not_work(app: Flask, make: Factory) -> 
     assert app.test_client().get(f"/reset-password/{token}").status_code == 404
 
 
-def test_only_administrators_issue_reset_links(app: Flask, make: Factory) -> None:
-    person = make.user()
+def test_only_administrators_who_manage_the_person_issue_reset_links(app: Flask, make: Factory) -> None:
+    organisation = make.organisation()
+    person = make.user(organisation=organisation)
+    make.user(role="administrator", organisation=organisation)
     other = signed_in(app, make.user())
     assert other.post(f"/admin/users/{person.id}/reset-link").status_code == 403
+    elsewhere = signed_in(app, make.user(role="administrator"))
+    assert elsewhere.post(f"/admin/users/{person.id}/reset-link").status_code == 404
 
 
 def test_the_link_is_emailed_when_smtp_is_configured(database_url: str, tmp_path: Path, mailbox: Mailbox) -> None:
@@ -124,7 +128,7 @@ def test_the_link_is_emailed_when_smtp_is_configured(database_url: str, tmp_path
 def test_the_command_line_issues_a_link(app: Flask, make: Factory) -> None:
     person = make.user()
     app.config["SERVICE_URL"] = "https://readiness.example.nhs.uk"
-    result = app.test_cli_runner().invoke(args=["people", "reset-link", person.email.upper()])
+    result = app.test_cli_runner().invoke(args=["reset-link", "--email", person.email.upper()])
     assert result.exit_code == 0, result.output
     link = LINK.search(result.output).group(0)
     assert link.startswith("https://readiness.example.nhs.uk/reset-password/")
@@ -134,6 +138,6 @@ def test_the_command_line_issues_a_link(app: Flask, make: Factory) -> None:
 
 
 def test_the_command_line_refuses_an_unknown_person(app: Flask) -> None:
-    result = app.test_cli_runner().invoke(args=["people", "reset-link", "nobody@example.nhs.uk"])
+    result = app.test_cli_runner().invoke(args=["reset-link", "--email", "nobody@example.nhs.uk"])
     assert result.exit_code == 2
-    assert "no one has the email address nobody@example.nhs.uk" in result.output
+    assert "no user has the email nobody@example.nhs.uk" in result.output

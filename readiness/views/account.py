@@ -11,7 +11,7 @@ from readiness.extensions import db, limiter
 from readiness.forms import ChangePasswordForm, ConfirmForm, NewPasswordForm
 from readiness.models import User
 from readiness.permissions import require_role
-from readiness.services import password_reset, sessions
+from readiness.services import password_reset, people, sessions
 
 bp = Blueprint("account", __name__)
 
@@ -84,7 +84,9 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
 @login_required
 def issue_reset_link(user_id: int) -> str:
     require_role("administrator")
-    user = db.get_or_404(User, user_id)
+    user = db.session.get(User, user_id)
+    if user is None or not people.may_manage(current_user, user):
+        abort(404)  # as on the person's page: no hint that someone outside one's organisations exists
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("account/issue_reset_link.html", form=form, person=user)
