@@ -12,9 +12,11 @@ import time
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from readiness.extensions import db
 from readiness.models import User
+from readiness.services import notifications
 
 EPOCH_KEY = "epoch"
 BEGAN_KEY = "began"
@@ -36,8 +38,21 @@ def begin(user: User) -> None:
 
 def load(user_id: str) -> User | None:
     """The signed-in person, or None when the session has ended: deactivated, ended elsewhere, idle or too old."""
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or session.get(EPOCH_KEY) != user.session_epoch:
+    # One query for every request: the person, their memberships and organisations, and the count
+    # of unread notifications the header shows.
+    found = (
+        db.session.execute(
+            db.select(User, notifications.unread_count_of(User.id))
+            .options(joinedload(User.memberships))
+            .where(User.id == int(user_id))
+        )
+        .unique()
+        .one_or_none()
+    )
+    if found is None:
+        return None
+    user, unread = found
+    if not user.is_active or session.get(EPOCH_KEY) != user.session_epoch:
         return None
     moment = now()
     began = session.setdefault(BEGAN_KEY, moment)
@@ -47,6 +62,7 @@ def load(user_id: str) -> User | None:
         session.clear()  # deletes it from the store too
         return None
     session[SEEN_KEY] = moment
+    notifications.remember_unread(user, unread)
     return user
 
 
