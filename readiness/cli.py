@@ -21,6 +21,7 @@ from readiness.cli_accounts import (
     list_users,
     reactivate_user,
     remove_role,
+    reset_link,
 )
 from readiness.coverage import coverage_markdown
 from readiness.credits import GUIDE
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
         add_role,
         remove_role,
         list_users,
+        reset_link,
         demo,
         export_command,
         import_command,

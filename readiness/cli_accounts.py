@@ -163,3 +163,25 @@ def demo() -> None:
         left = "  (deactivated: cannot sign in)" if email in DEMO_DEACTIVATED else ""
         click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}{left}")
     click.echo(f"Password for every demo account: {DEMO_PASSWORD}")
+
+
+@click.command("reset-link")
+@click.option("--email", required=True)
+@with_appcontext
+def reset_link(email: str) -> None:
+    """Issue a single-use password reset link; emailed when SMTP is configured, else printed to pass on."""
+    from readiness.services.password_reset import email_reset_link, issue_reset_link
+
+    person = _person(email)
+    if not person.is_active:
+        _fail(f"{person.email} is deactivated; reactivate them first")
+    with current_app.test_request_context():  # url_for needs a request; the link's host comes from SERVICE_URL
+        link = issue_reset_link(person, None)
+    db.session.commit()
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    if email_reset_link(person, link):
+        click.echo(f"Emailed a password reset link to {person.email}. It works once, for {hours} hours.")
+        return
+    if link.startswith("/"):
+        click.echo("Warning: set SERVICE_URL so the link names the service's address.", err=True)
+    click.echo(f"Pass this link to {person.email} privately. It works once, for {hours} hours:\n{link}")

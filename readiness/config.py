@@ -38,12 +38,18 @@ def _database_url(instance: Path) -> str:
     return url
 
 
+def _redis_url(uri: str) -> str:
+    """The limiter's store, when it is Redis, also keeps the sessions unless SESSION_REDIS_URL names another."""
+    return uri if uri.startswith(("redis://", "rediss://", "unix://")) else ""
+
+
 def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the app's configuration from the environment and any overrides (tests)."""
     overrides = overrides or {}
     mode = overrides.get("MODE", os.environ.get("READINESS_MODE", "development"))
     instance = Path(overrides.get("INSTANCE_PATH", instance))
     production = mode == "production"
+    limiter_storage = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     config: dict[str, Any] = {
         "MODE": mode,
         "SECRET_KEY": _secret_key(instance),
@@ -57,15 +63,26 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         # Evidence given more than this many days ago is flagged as stale on reports and portfolios.
         "EVIDENCE_STALE_DAYS": int(os.environ.get("EVIDENCE_STALE_DAYS", "365")),
         "QUESTIONNAIRE_ROOT": Path(os.environ.get("QUESTIONNAIRE_ROOT", ROOT / "questionnaires")),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": limiter_storage,
         "RATELIMIT_HEADERS_ENABLED": True,
-        "SIGN_IN_LIMIT": os.environ.get("SIGN_IN_LIMIT", "10 per 5 minutes"),
+        # Failed sign-ins allowed; see docs/security.md for how the four counts keep people from locking each other out.
+        "SIGN_IN_DEVICE_LIMIT": os.environ.get("SIGN_IN_DEVICE_LIMIT", "5 per 15 minutes"),
+        "SIGN_IN_ACCOUNT_ADDRESS_LIMIT": os.environ.get("SIGN_IN_ACCOUNT_ADDRESS_LIMIT", "5 per 15 minutes"),
+        "SIGN_IN_ACCOUNT_LIMIT": os.environ.get("SIGN_IN_ACCOUNT_LIMIT", "20 per hour"),
+        "SIGN_IN_ADDRESS_LIMIT": os.environ.get("SIGN_IN_ADDRESS_LIMIT", "100 per 15 minutes"),
+        # How many reverse proxies in front of the app to believe about the client's address, scheme and host.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # Server-side sessions: in Redis when one is named (several processes and hosts share it), else on disk.
+        "SESSION_REDIS_URL": os.environ.get("SESSION_REDIS_URL", _redis_url(limiter_storage)),
+        "SESSION_FOLDER": Path(os.environ.get("SESSION_FOLDER", instance / "sessions")),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", os.environ.get("SESSION_MINUTES", "120"))),
+        "SESSION_ABSOLUTE_HOURS": int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "PASSWORD_RESET_HOURS": int(os.environ.get("PASSWORD_RESET_HOURS", "24")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": mode != "development",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": mode != "development",
-        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_MINUTES", "120")) * 60,
         "WTF_CSRF_TIME_LIMIT": None,  # tie tokens to the session, so a long page is not lost
         # scrypt by default; only the tests choose something cheaper, to stay quick.
         "PASSWORD_HASH_METHOD": "scrypt",
@@ -75,6 +92,8 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         **mail_settings(),
     }
     config.update(overrides)
+    # A session lasts while it is used: each request pushes its expiry on by the idle limit.
+    config.setdefault("PERMANENT_SESSION_LIFETIME", config["SESSION_IDLE_MINUTES"] * 60)
     if production:
         refuse_insecure(config)
     return config
@@ -93,5 +112,7 @@ def refuse_insecure(config: dict[str, Any]) -> None:
         problems.append("session cookies must be Secure")
     if config["RATELIMIT_STORAGE_URI"].startswith("memory"):
         problems.append("RATELIMIT_STORAGE_URI must be a shared store (for example redis://) across processes")
+    if not config["SESSION_REDIS_URL"]:
+        problems.append("sessions need a shared store: set SESSION_REDIS_URL (or a redis:// RATELIMIT_STORAGE_URI)")
     if problems:
         raise InsecureConfigurationError("refusing to start in production mode: " + "; ".join(problems))

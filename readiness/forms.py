@@ -89,3 +89,31 @@ class OrganisationForm(ServiceForm):
 
 class ConfirmForm(ServiceForm):
     """A form with nothing but its CSRF token, for buttons that change state."""
+
+
+def _new_password() -> PasswordField:
+    return PasswordField(
+        "New password", validators=[InputRequired(PASSWORD_RULE), Length(min=12, message=PASSWORD_RULE)]
+    )
+
+
+def _confirm_new_password() -> PasswordField:
+    return PasswordField(
+        "Confirm new password",
+        validators=[InputRequired("Confirm the new password"), EqualTo("password", "The passwords do not match")],
+    )
+
+
+class NewPasswordForm(ServiceForm):
+    """A new password, typed twice: for a reset link."""
+
+    password = _new_password()
+    confirm = _confirm_new_password()
+
+
+class ChangePasswordForm(ServiceForm):
+    """A person changing their own password proves they know the current one."""
+
+    current = PasswordField("Current password", validators=[InputRequired("Enter your current password")])
+    password = _new_password()
+    confirm = _confirm_new_password()

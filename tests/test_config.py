@@ -40,6 +40,7 @@ def test_production_refuses_an_insecure_configuration_and_says_why(
         load_config(tmp_path)
     message = str(error.value)
     assert "SECRET_KEY" in message and "PostgreSQL" in message and "RATELIMIT_STORAGE_URI" in message
+    assert "SESSION_REDIS_URL" in message
 
 
 def test_production_starts_with_a_secure_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,3 +50,16 @@ def test_production_starts_with_a_secure_configuration(tmp_path: Path, monkeypat
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
     config = load_config(tmp_path)
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_sessions_share_the_limiters_redis_unless_told_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/2")
+    monkeypatch.delenv("SESSION_REDIS_URL", raising=False)
+    assert load_config(tmp_path)["SESSION_REDIS_URL"] == "redis://127.0.0.1:6379/2"
+    monkeypatch.setenv("SESSION_REDIS_URL", "redis://sessions.internal:6379/0")
+    assert load_config(tmp_path)["SESSION_REDIS_URL"] == "redis://sessions.internal:6379/0"
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    monkeypatch.delenv("SESSION_REDIS_URL")
+    assert load_config(tmp_path)["SESSION_REDIS_URL"] == ""

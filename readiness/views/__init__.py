@@ -20,8 +20,20 @@ class RowIdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    from readiness.views import admin, api, assessment, auth, home, notifications, portfolio, reports, sharing, wizard
+    from readiness.views import (
+        account,
+        admin,
+        api,
+        assessment,
+        auth,
+        home,
+        notifications,
+        portfolio,
+        reports,
+        sharing,
+        wizard,
+    )
 
     app.url_map.converters["int"] = RowIdConverter  # before any route is added
-    for module in (auth, admin, home, notifications, assessment, wizard, reports, portfolio, sharing, api):
+    for module in (auth, account, admin, home, notifications, assessment, wizard, reports, portfolio, sharing, api):
         app.register_blueprint(module.bp)

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, logout_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from werkzeug.wrappers import Response
 
 from readiness import audit
-from readiness.extensions import db, limiter, login_manager
+from readiness.extensions import db, login_manager
 from readiness.forms import ConfirmForm, SetupForm, SignInForm
 from readiness.models import Membership, Organisation, User
 from readiness.services import pending, places, sessions
+from readiness.views import sign_in_limits
 
 bp = Blueprint("auth", __name__)
 FormT = TypeVar("FormT", bound=FlaskForm)
@@ -90,12 +93,8 @@ def setup() -> str | Response:
     return render_template("auth/setup.html", form=form)
 
 
-def _failed_sign_in(response: Response) -> bool:
-    return request.method == "POST" and response.status_code != 302
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_LIMIT"], methods=["POST"], deduct_when=_failed_sign_in)
+@sign_in_limits.limited
 def sign_in() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -108,7 +107,9 @@ def sign_in() -> str | Response | tuple[str, int]:
             sessions.begin(user)
             audit.record("signed_in", "user", user.id)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next"), left_off))
+            response = redirect(_safe_next(request.args.get("next"), left_off))
+            sign_in_limits.remember_device(response, email)
+            return response
         if user is None:
             _spend_the_same_time(form.password.data)
         audit.record("sign_in_failed", "user", user.id if user else None, email=email[:254])
@@ -116,6 +117,23 @@ def sign_in() -> str | Response | tuple[str, int]:
         form.email.errors = [SIGN_IN_FAILED]
         return render_template("auth/sign_in.html", form=form), 200
     return render_template("auth/sign_in.html", form=form)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many_failures(error: RateLimitExceeded) -> tuple[str, int]:
+    """Refuse the attempt on the sign-in page itself, saying when the next one will be let through."""
+    form = SignInForm()
+    reset = sign_in_limits.try_again_at()
+    when = f" after {clock_time(datetime.fromtimestamp(reset, UTC))} (UTC)" if reset else " in a few minutes"
+    form.email.errors = [f"There have been too many failed attempts to sign in. Try again{when}."]
+    audit.record("sign_in_throttled", "user", None, email=sign_in_limits.attempted_email())
+    db.session.commit()
+    return render_template("auth/sign_in.html", form=form), 429
+
+
+def clock_time(moment: datetime) -> str:
+    """A time of day as people say it: 4:35pm."""
+    return f"{moment.hour % 12 or 12}:{moment:%M}{'am' if moment.hour < 12 else 'pm'}"
 
 
 def _spend_the_same_time(password: str) -> None:
@@ -148,7 +166,6 @@ def confirm_sign_out() -> str:
 def sign_out() -> Response:
     audit.record("signed_out", "user", current_user.id)
     db.session.commit()
-    logout_user()
-    session.clear()
+    sessions.end()
     flash("You have signed out.")
     return redirect(url_for("auth.sign_in"))

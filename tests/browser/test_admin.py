@@ -75,7 +75,7 @@ def test_an_administrator_changes_roles_and_deactivates_a_leaver(page: Any, live
     page.get_by_role("link", name="Back to administration").click()
     expect(page.get_by_role("cell", name="Lee Leaver (deactivated)")).to_be_visible()
 
-    page.get_by_role("link", name="Ada Admin").click()
+    page.get_by_role("region", name="People and their roles").get_by_role("link", name="Ada Admin").click()
     page.get_by_label("Project lead").check()
     page.get_by_role("button", name="Add role").click()
     page.get_by_role("button", name=f"Remove Administrator, {trust.name}").click()
