@@ -9,14 +9,15 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the application; ``config`` overrides the environment (tests use it)."""
-    from readiness import cli, database, errors, mail, security, templating, views
+    from readiness import cli, database, errors, mail, security, static_files, templating, views
     from readiness.config import ROOT, load_config
-    from readiness.extensions import csrf, db, limiter, login_manager, migrate
+    from readiness.extensions import compress, csrf, db, limiter, login_manager, migrate
     from readiness.services import catalogue
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=str(ROOT / "static"))
     app.config.from_mapping(load_config(ROOT / "instance", config))
     templating.init_app(app)  # first: it sets Jinja options before anything creates the environment
+    static_files.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -24,6 +25,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     mail.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
     catalogue.init_app(app)
     database.init_app(app)
     views.init_app(app)
