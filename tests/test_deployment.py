@@ -73,6 +73,13 @@ def _wait_until(ready: Any, what: str, process: subprocess.Popen | None = None, 
     raise AssertionError(f"{what} did not start\n{detail}")
 
 
+def _start(command: list[str], log: Path, processes: list[subprocess.Popen], **kwargs: Any) -> subprocess.Popen:
+    """Start a server as a child of this process (so it can be stopped), its output going to ``log``."""
+    with log.open("w") as output:
+        processes.append(subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, **kwargs))
+    return processes[-1]
+
+
 # --- the README's production commands -------------------------------------------------------------------
 
 
@@ -152,15 +159,9 @@ def _redis(tmp: Path, processes: list[subprocess.Popen]) -> str:
     if server:
         port = _free_port()
         log = tmp / "redis.log"
-        processes.append(
-            subprocess.Popen(
-                [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                cwd=tmp,
-                stdout=log.open("w"),
-                stderr=subprocess.STDOUT,
-            )
-        )
-        _wait_until(lambda: _listening(port), "redis-server", processes[-1], log)
+        command = [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        redis = _start(command, log, processes, cwd=tmp)
+        _wait_until(lambda: _listening(port), "redis-server", redis, log)
         return f"redis://127.0.0.1:{port}"
     if _listening(6379):
         return "redis://127.0.0.1:6379"
@@ -243,19 +244,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             host_env = env | {"UPLOAD_FOLDER": str(tmp / f"host{number}" / "evidence")}
             host_env["PACK_CACHE_FOLDER"] = str(tmp / f"host{number}" / "board-packs")
             log = tmp / f"gunicorn{number}.log"
-            processes.append(
-                subprocess.Popen(
-                    gunicorn_command(readme, port),
-                    cwd=ROOT,
-                    env=host_env,
-                    stdout=log.open("w"),
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            gunicorn = _start(gunicorn_command(readme, port), log, processes, cwd=ROOT, env=host_env)
             _wait_until(
                 lambda port=port: requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200,
                 f"gunicorn on port {port}",
-                processes[-1],
+                gunicorn,
                 log,
             )
         certificate, key = _certificate(tmp)
@@ -267,14 +260,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             text=True,
         )
         assert test.returncode == 0, test.stderr
-        processes.append(
-            subprocess.Popen(
-                [nginx, "-p", str(tmp), "-c", str(config), "-e", str(tmp / "error.log"), "-g", "daemon off;"],
-                stdout=subprocess.DEVNULL,
-                stderr=(tmp / "nginx.out").open("w"),
-            )
-        )
-        _wait_until(lambda: _listening(https_port), "nginx", processes[-1], tmp / "error.log")
+        command = [nginx, "-p", str(tmp), "-c", str(config), "-e", str(tmp / "error.log"), "-g", "daemon off;"]
+        server_process = _start(command, tmp / "nginx.out", processes)
+        _wait_until(lambda: _listening(https_port), "nginx", server_process, tmp / "error.log")
         yield Deployment(
             f"https://127.0.0.1:{https_port}",
             f"http://127.0.0.1:{http_port}",
@@ -346,18 +334,24 @@ class Visitor:
         self.base = base
         self.session = requests.Session()
         self.session.mount(base, _FromAddress(address))
-        if certificate is not None:
-            self.session.verify = str(certificate)
-        else:
+        # Per request: a Session's own ``verify`` loses to REQUESTS_CA_BUNDLE in the environment.
+        self.verify: str | bool = str(certificate) if certificate else True
+        if certificate is None:
             self.session.cookies.set_policy(_SecureCookiesOverLoopback())
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.session.get(self.base + path, allow_redirects=False, timeout=60, **kwargs)
+        return self.session.get(self.base + path, allow_redirects=False, timeout=60, verify=self.verify, **kwargs)
 
     def post(self, path: str, data: dict[str, Any], **kwargs: Any) -> requests.Response:
         headers = {"Referer": self.base + path} | kwargs.pop("headers", {})
         return self.session.post(
-            self.base + path, data=data, headers=headers, allow_redirects=False, timeout=60, **kwargs
+            self.base + path,
+            data=data,
+            headers=headers,
+            allow_redirects=False,
+            timeout=60,
+            verify=self.verify,
+            **kwargs,
         )
 
     def submit(self, path: str, changes: dict[str, Any] | None = None) -> requests.Response:
@@ -422,7 +416,7 @@ def test_sign_in_save_sign_out_and_the_old_cookie_is_refused(deployment: Deploym
     new = lead.submit("/assessments/new", {"title": "Deployment test role"})
     assert new.status_code == 302, new.text[:500]
     section = new.headers["Location"].removeprefix(deployment.url)
-    saved = lead.submit(section, {"role_title": "Advanced clinical practitioner", "action": "later"})
+    saved = lead.submit(section, {"q__role_title": "Advanced clinical practitioner", "action": "later"})
     assert saved.status_code == 302, saved.text[:500]
     assert "Advanced clinical practitioner" in lead.get(section).text
     api = lead.get("/api/assessments")
