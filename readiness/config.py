@@ -71,10 +71,11 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         "SERVICE_URL": os.environ.get("SERVICE_URL", "").rstrip("/"),
         # The NHS.UK frontend's CSS loads the Frutiger font from here; the CSP allows it (empty: none).
         "FONT_ORIGIN": os.environ.get("FONT_ORIGIN", "https://assets.nhs.uk").rstrip("/"),
-        # Pages, JSON and CSV compress with Brotli or gzip, whichever the browser asks for first.
+        # Pages, JSON and CSV compress with Brotli or gzip, whichever the browser asks for first. Files sent
+        # as streams (static files, evidence) are left alone: Flask-Compress would not close them, and nginx
+        # compresses the static files in production.
         "COMPRESS_ALGORITHM": ["br", "gzip"],
-        "COMPRESS_ALGORITHM_STREAMING": ["br"],
-        "COMPRESS_STREAMING_ENDPOINT_CONDITIONAL": ["static", "assets"],
+        "COMPRESS_STREAMS": False,
         "COMPRESS_MIMETYPES": [
             "text/html",
             "text/css",
