@@ -9,7 +9,7 @@ Each file is read and hashed once per process, not per request.
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,15 +53,20 @@ def file_for(endpoint: str, filename: str) -> Path | None:
 
 
 def fingerprint(endpoint: str, filename: str) -> str | None:
-    """A short digest of the file's content; in debug mode it follows edits to the file."""
+    """A short digest of the file's content, worked out once per process; in debug mode it follows edits."""
+    if current_app.debug:
+        path = file_for(endpoint, filename)
+        return None if path is None else _digest(path, path.stat().st_mtime_ns)
+    return _fingerprint_once(endpoint, filename)
+
+
+@lru_cache(maxsize=1024)
+def _fingerprint_once(endpoint: str, filename: str) -> str | None:
     path = file_for(endpoint, filename)
-    if path is None:
-        return None
-    changed = path.stat().st_mtime_ns if current_app.debug else 0
-    return _digest(path, changed)
+    return None if path is None else _digest(path, 0)
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _digest(path: Path, changed: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
