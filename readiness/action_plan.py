@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 from readiness.questionnaire import Questionnaire
 from readiness.questionnaire_schema import PlannedAction, Rule
@@ -16,6 +20,23 @@ TIMING_LABELS = {
     "first_3_months": "First three months",
     "ongoing": "Ongoing",
 }
+
+
+PLANNED_START = "planned_start"  # the question whose date the plan's timings count from
+
+
+def planned_start(answers: Mapping[str, Any]) -> date | None:
+    """The planned start the lead gave (checked answers hold it as YYYY-MM-DD), or None."""
+    value = answers.get(PLANNED_START)
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def due_by(timing: str, start: date | None) -> date | None:
+    """When the plan's timing makes an action due: before launch by the start, the first three months
+    within three months of it; ongoing work, or a plan with no start date, has no date."""
+    if start is None or timing == "ongoing":
+        return None
+    return start if timing == "before_launch" else start + relativedelta(months=3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -125,7 +125,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         key=_text(),
         title=_text(),
         owner=_text("Who the lead made responsible; empty until set"),
-        due_date=_text("When it is due, as YYYY-MM-DD", nullable=True, format="date"),
+        due_date=_text(
+            "When it is due, as YYYY-MM-DD: the lead's date, else counted from the planned start by the"
+            " action's timing (before launch: by the start; first three months: within three months of it)",
+            nullable=True,
+            format="date",
+        ),
+        due_from_planned_start={
+            "type": "boolean",
+            "description": "True when the due date is counted from the planned start rather than set by the lead",
+        },
         status=_text(enum=list(STATUS_LABELS)),
         notes=_text(),
         overdue={"type": "boolean"},

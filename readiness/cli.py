@@ -13,7 +13,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from readiness.answers import AnswerError, check_answers
-from readiness.cli_accounts import create_user, demo
+from readiness.cli_accounts import (
+    add_role,
+    create_user,
+    deactivate_user,
+    demo,
+    list_users,
+    reactivate_user,
+    remove_role,
+)
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import QuestionnaireError, load_catalogue, options_of
 from readiness.reports_json import result_json
@@ -27,6 +35,11 @@ def init_app(app: Flask) -> None:
         score_command,
         validate,
         create_user,
+        deactivate_user,
+        reactivate_user,
+        add_role,
+        remove_role,
+        list_users,
         demo,
         export_command,
         import_command,

@@ -1,8 +1,9 @@
-"""Commands that create accounts and demo data."""
+"""Commands for people over their whole life (create, roles, deactivate, reactivate, list) and demo data."""
 
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 from flask import current_app
@@ -10,9 +11,35 @@ from flask.cli import with_appcontext
 
 from readiness import audit
 from readiness.extensions import db
-from readiness.models import User
+from readiness.models import Organisation, User
 from readiness.models.accounts import ROLES
+from readiness.services import people
 from readiness.services.accounts import DEMO_PASSWORD, add_user, organisation_named
+
+VIA = "command line"
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _person(email: str) -> User:
+    person = people.person_by_email(email)
+    if person is None:
+        _fail(f"no user has the email {email.strip().lower()}")
+    return person
+
+
+def _organisation(name: str) -> Organisation:
+    organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == name.strip()))
+    if organisation is None:
+        _fail(f"no organisation is named {name.strip()!r}")
+    return organisation
+
+
+def _roles(person: User) -> str:
+    return "; ".join(f"{ROLES[m.role]}, {m.organisation.name}" for m in person.memberships) or "no role"
 
 
 @click.command("create-user")
@@ -40,6 +67,78 @@ def create_user(email: str, name: str, organisation: str, role: str, kind: str, 
     click.echo(f"Created {email} as {ROLES[role]} of {organisation}.")
 
 
+@click.command("deactivate-user")
+@click.option("--email", required=True)
+@with_appcontext
+def deactivate_user(email: str) -> None:
+    """Stop a person signing in and end their sessions; what they did stays attributed to them."""
+    person = _person(email)
+    try:
+        people.deactivate(person, via=VIA)
+    except people.PeopleError as refused:
+        _fail(str(refused))
+    db.session.commit()
+    click.echo(f"Deactivated {person.email}. Their sessions have ended.")
+
+
+@click.command("reactivate-user")
+@click.option("--email", required=True)
+@with_appcontext
+def reactivate_user(email: str) -> None:
+    """Let a deactivated person sign in again, with the roles they still hold."""
+    person = _person(email)
+    try:
+        people.reactivate(person, via=VIA)
+    except people.PeopleError as refused:
+        _fail(str(refused))
+    db.session.commit()
+    click.echo(f"Reactivated {person.email}: {_roles(person)}.")
+
+
+@click.command("add-role")
+@click.option("--email", required=True)
+@click.option("--organisation", required=True, help="Name of an existing organisation.")
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
+@with_appcontext
+def add_role(email: str, organisation: str, role: str) -> None:
+    """Give a person a role in an organisation, alongside the roles they hold elsewhere."""
+    person, found = _person(email), _organisation(organisation)
+    try:
+        people.add_membership(person, found, role, via=VIA)
+    except people.PeopleError as refused:
+        _fail(str(refused))
+    db.session.commit()
+    click.echo(f"{person.email} now holds: {_roles(person)}.")
+
+
+@click.command("remove-role")
+@click.option("--email", required=True)
+@click.option("--organisation", required=True, help="Name of the organisation the role is in.")
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
+@with_appcontext
+def remove_role(email: str, organisation: str, role: str) -> None:
+    """Take a role away from a person and end their sessions."""
+    person, found = _person(email), _organisation(organisation)
+    membership = next((m for m in person.memberships if m.organisation_id == found.id and m.role == role), None)
+    if membership is None:
+        _fail(f"{person.email} is not {ROLES[role]} of {found.name}")
+    try:
+        people.remove_membership(person, membership, via=VIA)
+    except people.PeopleError as refused:
+        _fail(str(refused))
+    db.session.commit()
+    click.echo(f"{person.email} now holds: {_roles(person)}. Their sessions have ended.")
+
+
+@click.command("list-users")
+@with_appcontext
+def list_users() -> None:
+    """List every person, their roles, and whether they are deactivated."""
+    for person in db.session.scalars(db.select(User).order_by(User.name, User.id)):
+        state = "" if person.active else " (deactivated)"
+        click.echo(f"{person.email}\t{person.name}{state}\t{_roles(person)}")
+
+
 @click.command("demo")
 @with_appcontext
 def demo() -> None:
@@ -47,17 +146,20 @@ def demo() -> None:
     if current_app.config["MODE"] == "production":
         click.echo("Error: demo data is not loaded in production mode", err=True)
         sys.exit(2)
-    from readiness.demo_data import DEMO_ORGANISATIONS, DEMO_PEOPLE, load_demo_assessments
+    from readiness.demo_data import DEMO_DEACTIVATED, DEMO_ORGANISATIONS, DEMO_PEOPLE, load_demo_assessments
 
     organisations = {name: organisation_named(name, kind, demo=True) for name, kind in DEMO_ORGANISATIONS.items()}
     for email, name, organisation, role in DEMO_PEOPLE:
         if db.session.scalar(db.select(User.id).where(User.email == email)) is None:
-            add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
+            user = add_user(email, name, organisations[organisation], role, DEMO_PASSWORD, demo=True)
+            if email in DEMO_DEACTIVATED:
+                people.deactivate(user, via="demo")
     db.session.commit()
     created = load_demo_assessments()
     audit.record("demo_loaded", "service", None, assessments=created)
     db.session.commit()
     click.echo("Demo data loaded. Everything named 'Demo' is made up. Sign in with any of these:")
     for email, _, organisation, role in DEMO_PEOPLE:
-        click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}")
+        left = "  (deactivated: cannot sign in)" if email in DEMO_DEACTIVATED else ""
+        click.echo(f"  {email:<30} {ROLES[role]:<15} {organisation}{left}")
     click.echo(f"Password for every demo account: {DEMO_PASSWORD}")

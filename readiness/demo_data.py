@@ -37,7 +37,10 @@ DEMO_PEOPLE = [
     ("eastbrook.board@demo.example", "Demo Eastbrook Board Member", EASTBROOK, "board_member"),
     ("hillside.lead@demo.example", "Demo Hillside Lead", HILLSIDE, "project_lead"),
     ("commissioner@demo.example", "Demo Commissioner", COMMISSIONER, "commissioner"),
+    ("former.board@demo.example", "Demo Former Board Member", NORTHFIELD, "board_member"),
 ]
+# Accounts the demo deactivates at once, so the administration pages show someone who has left.
+DEMO_DEACTIVATED = {"former.board@demo.example"}
 STAGES = ("need", "governance", "stakeholders", "training", "evaluation")
 
 

@@ -57,7 +57,9 @@ class SetupForm(AccountForm):
     )
 
 
-class UserForm(AccountForm):
+class MembershipForm(ServiceForm):
+    """A role in an organisation, given to a person who already has an account."""
+
     organisation_id = SelectField("Organisation", coerce=int, validate_choice=False)
     role = RadioField(
         "Role",
@@ -68,6 +70,10 @@ class UserForm(AccountForm):
     def validate_organisation_id(self, field: SelectField) -> None:
         if field.data not in {choice.value for choice in field.choices}:  # type: ignore[union-attr]
             raise ValidationError("Select an organisation")
+
+
+class UserForm(AccountForm, MembershipForm):
+    """A new account with its first role."""
 
 
 class OrganisationForm(ServiceForm):

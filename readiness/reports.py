@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from readiness import charts
-from readiness.action_plan import Action, CitedExample
+from readiness.action_plan import Action, CitedExample, due_by, planned_start
 from readiness.scoring import Risk, ScoreResult, StageScore
 
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
@@ -42,6 +42,8 @@ class PlanRow:
     action: Action
     tracking: Tracking
     overdue: bool
+    due_date: date | None  # the lead's date, else the one the timing gives from the planned start
+    due_from_start: bool  # the date is counted from the planned start, not set by the lead
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +108,7 @@ def build(result: ScoreResult, tracking: Mapping[str, Tracking], today: date) ->
         chart=stage_chart(result.stages),
         top_risks=result.risks[:TOP_RISKS],
         severity_counts=counts,
-        plan=plan_rows(result.actions, tracking, today),
+        plan=plan_rows(result.actions, tracking, today, planned_start(result.answers)),
         examples=cited_examples(result.actions),
     )
 
@@ -168,13 +170,19 @@ def trend_chart(versions: Sequence[int], results: Sequence[ScoreResult]) -> Char
     return Chart(charts.trend_chart(versions, series), alt)
 
 
-def plan_rows(actions: Sequence[Action], tracking: Mapping[str, Tracking], today: date) -> tuple[PlanRow, ...]:
-    """Join each planned action with its tracking; an unfinished action past its due date is overdue."""
+def plan_rows(
+    actions: Sequence[Action], tracking: Mapping[str, Tracking], today: date, start: date | None = None
+) -> tuple[PlanRow, ...]:
+    """Join each planned action with its tracking; an unfinished action past its due date is overdue.
+
+    An action the lead has given no date is due when its timing says, counted from the planned ``start``.
+    """
     rows = []
     for action in actions:
         item = tracking.get(action.key, Tracking())
-        overdue = item.due_date is not None and item.due_date < today and item.status != "done"
-        rows.append(PlanRow(action, item, overdue))
+        due = item.due_date or due_by(action.timing, start)
+        overdue = due is not None and due < today and item.status != "done"
+        rows.append(PlanRow(action, item, overdue, due, item.due_date is None and due is not None))
     return tuple(rows)
 
 

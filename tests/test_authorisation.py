@@ -124,6 +124,8 @@ def test_every_post_without_a_csrf_token_is_refused(csrf_app: Flask, make: Facto
         "query_id": 1,
         "key": "x.1",
         "fmt": "csv",
+        "user_id": lead.id,
+        "membership_id": lead.memberships[0].id,
     }
     posts = [(endpoint, url) for endpoint, url, methods in route_urls(csrf_app, "", values) if "POST" in methods]
     assert len(posts) >= 15

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from readiness import charts, reports
+from readiness.action_plan import due_by
 from readiness.questionnaire import load
 from readiness.scoring import score
 from tests.support.answers import best, worst
@@ -87,3 +88,21 @@ def test_the_trend_chart_text_alternative_names_every_version() -> None:
     chart = reports.trend_chart([1, 2], results)
     assert "version 1 0" in chart.alt and "version 2 100" in chart.alt
     assert reports.trend_chart([], []).alt == ""
+
+
+def test_due_dates_follow_the_planned_start_unless_the_lead_set_one() -> None:
+    actions = score(Q, worst(Q)).actions
+    timings = ("before_launch", "first_3_months")
+    by_timing = {timing: next(a for a in actions if a.timing == timing) for timing in timings}
+    start, today = date(2027, 4, 1), date(2027, 5, 15)
+    lead_set = date(2027, 9, 1)
+    tracking = {by_timing["first_3_months"].key: reports.Tracking(due_date=lead_set)}
+    rows = {row.action.key: row for row in reports.plan_rows(actions, tracking, today, start)}
+    before = rows[by_timing["before_launch"].key]
+    assert (before.due_date, before.due_from_start, before.overdue) == (start, True, True)
+    first = rows[by_timing["first_3_months"].key]
+    assert (first.due_date, first.due_from_start, first.overdue) == (lead_set, False, False)
+    assert due_by("first_3_months", start) == date(2027, 7, 1) and due_by("ongoing", start) is None
+    assert all(row.due_date is None for row in reports.plan_rows(actions, {}, today))  # no start, no dates
+    moved = reports.plan_rows(actions, {}, today, date(2027, 8, 1))
+    assert not any(row.overdue for row in moved) and moved[0].due_date is not None

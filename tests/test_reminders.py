@@ -141,3 +141,22 @@ def test_an_action_due_today_is_due_not_overdue(app: Flask, make: Factory, runne
     track(team, {"today": (0, "not_started")})
     runner.invoke(args=["send-reminders"])
     assert {kind for _, kind, _ in reminders()} == {"action_due"}
+
+
+def test_actions_the_lead_gave_no_date_are_due_by_the_planned_start(app: Flask, make: Factory, runner: Any) -> None:
+    team = bid_team(make)
+    version = assessments.latest_version(team.assessment)
+    start = utcnow().date() + timedelta(days=3)
+    make.answer(version, team.lead, {"planned_start": start.isoformat()})
+    before_launch = [
+        r for r in reporting.load(version, utcnow().date()).report.plan if r.action.timing == "before_launch"
+    ]
+    assert before_launch and all(row.due_date == start and row.due_from_start for row in before_launch)
+    keys = track(team, {"done": (None, "done")})  # the first action is done: no reminder for it
+    result = runner.invoke(args=["send-reminders"])
+    assert result.exit_code == 0, result.output
+    reminded = {path.rsplit("#action-", 1)[1] for _, kind, path in reminders() if kind == "action_due"}
+    assert reminded == {row.action.key for row in before_launch} - {keys["done"]}
+    late = (start + timedelta(days=1)).isoformat()
+    assert runner.invoke(args=["send-reminders", "--today", late]).exit_code == 0
+    assert any(kind == "action_overdue" for _, kind, _ in reminders())

@@ -20,9 +20,10 @@ from readiness.models import User
 from tests.support.crawl import DEMO_STARTS, WHO, Page, crawl, load_demo
 
 OURS = str(ROOT / "templates")
-# Names missing on purpose: `form` exists only on pages with a form (base.html shows its errors), and Jinja
-# itself passes an undefined `caller` to a macro called without a call block.
-OPTIONAL = {"form", "caller"}
+# Names missing on purpose: `form` exists only on pages with a form (base.html shows its errors), `problem` only
+# on pages that refused an action with no field to point at (base.html shows it the same way), and Jinja itself
+# passes an undefined `caller` to a macro called without a call block.
+OPTIONAL = {"form", "problem", "caller"}
 
 
 class RecordingUndefined(ChainableUndefined):

@@ -1,4 +1,4 @@
-"""Reminders of actions due soon or overdue, from the action tracker's due dates.
+"""Reminders of actions due soon or overdue: the tracker's due dates, else those counted from the planned start.
 
 Time passing is not an event anyone causes, so a scheduled command (``send-reminders``) sends them,
 and signing in sends a person their own. Each reminder's dedupe key names the action and its due
@@ -13,12 +13,14 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
-from readiness.action_plan import action_named
+from readiness import reports
+from readiness.action_plan import planned_start
 from readiness.extensions import db
 from readiness.formatting import format_date
-from readiness.models import ActionItem, Assessment, AssessmentEditor, AssessmentVersion, User
-from readiness.services.catalogue import questionnaire as questionnaire_named
+from readiness.models import Assessment, AssessmentEditor, AssessmentVersion, User
+from readiness.services import assessments
 from readiness.services.notifications import notify, path_for, team_of
+from readiness.services.plan import tracking_of
 
 DUE_SOON = timedelta(days=7)
 
@@ -39,38 +41,32 @@ class DueAction:
 
 
 def due_actions(today: date, assessment_ids: set[int] | None = None) -> list[DueAction]:
-    """Tracked actions not done whose due date has passed or falls within DUE_SOON, soonest first."""
+    """Actions of each assessment's latest plan, not done, whose due date has passed or falls within DUE_SOON,
+    soonest first: the lead's date where they set one, else the date counted from the planned start."""
     latest = (
-        db.select(
-            AssessmentVersion.assessment_id,
-            func.max(AssessmentVersion.number).label("number"),
-        )
+        db.select(AssessmentVersion.assessment_id, func.max(AssessmentVersion.number).label("number"))
         .group_by(AssessmentVersion.assessment_id)
         .subquery()
     )
-    statement = (
-        db.select(ActionItem, Assessment, latest.c.number, AssessmentVersion.questionnaire_version)
-        .join(Assessment, Assessment.id == ActionItem.assessment_id)
-        .join(latest, latest.c.assessment_id == Assessment.id)
-        .join(
-            AssessmentVersion,
-            (AssessmentVersion.assessment_id == Assessment.id) & (AssessmentVersion.number == latest.c.number),
-        )
-        .where(
-            ActionItem.due_date.is_not(None),
-            ActionItem.due_date <= today + DUE_SOON,
-            ActionItem.status != "done",
-        )
-        .order_by(ActionItem.due_date, ActionItem.id)
+    statement = db.select(AssessmentVersion).join(
+        latest,
+        (latest.c.assessment_id == AssessmentVersion.assessment_id) & (latest.c.number == AssessmentVersion.number),
     )
     if assessment_ids is not None:
-        statement = statement.where(Assessment.id.in_(assessment_ids))
+        statement = statement.where(AssessmentVersion.assessment_id.in_(assessment_ids))
     found = []
-    for item, assessment, number, questionnaire_version in db.session.execute(statement):
-        planned = action_named(questionnaire_named(questionnaire_version), item.action_key)
-        title = planned.title if planned else item.action_key
-        found.append(DueAction(assessment, number, item.action_key, title, item.due_date, item.due_date < today))
-    return found
+    for version in db.session.scalars(statement):
+        result = assessments.result_of(version)
+        rows = reports.plan_rows(
+            result.actions, tracking_of(version.assessment_id), today, planned_start(result.answers)
+        )
+        for row in rows:
+            if row.due_date is not None and row.due_date <= today + DUE_SOON and row.tracking.status != "done":
+                due = DueAction(
+                    version.assessment, version.number, row.action.key, row.action.title, row.due_date, row.overdue
+                )
+                found.append(due)
+    return sorted(found, key=lambda due: (due.due_date, due.assessment.id, due.key))
 
 
 def remind(due: DueAction, recipients: list[User]) -> int:

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask_login import current_user
 
 from readiness import api_spec, reports
+from readiness.action_plan import planned_start
 from readiness.models import Assessment, AssessmentVersion
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, version_or_404
@@ -66,14 +67,18 @@ def report(assessment_id: int, number: int) -> Response:
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>/plan")
 def action_plan(assessment_id: int, number: int) -> Response:
     found = version_or_404(assessment_id, number)
-    rows = reports.plan_rows(assessments.result_of(found).actions, plan.tracking_of(assessment_id), utcnow().date())
+    result = assessments.result_of(found)
+    rows = reports.plan_rows(
+        result.actions, plan.tracking_of(assessment_id), utcnow().date(), planned_start(result.answers)
+    )
     return jsonify(
         actions=[
             {
                 "key": row.action.key,
                 "title": row.action.title,
                 "owner": row.tracking.owner,
-                "due_date": row.tracking.due_date.isoformat() if row.tracking.due_date else None,
+                "due_date": row.due_date.isoformat() if row.due_date else None,
+                "due_from_planned_start": row.due_from_start,
                 "status": row.tracking.status,
                 "notes": row.tracking.notes,
                 "overdue": row.overdue,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from readiness.questionnaire import Questionnaire, options_of
@@ -16,7 +17,8 @@ GOOD_CONTEXT = {
     "trainee_posts": "no",
     "funding_source": "recurrent",
     "posts": 4,
-    "planned_start": "2027-04-01",
+    # A year ahead, so the plan's dates counted from it are not yet overdue whenever the tests run.
+    "planned_start": (date.today() + timedelta(days=365)).isoformat(),
 }
 
 

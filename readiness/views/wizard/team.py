@@ -28,7 +28,7 @@ def editors(assessment_id: int) -> str | Response:
     colleagues = db.session.scalars(
         db.select(User)
         .join(Membership)
-        .where(Membership.organisation_id == assessment.organisation_id)
+        .where(Membership.organisation_id == assessment.organisation_id, User.active.is_(True))
         .distinct()
         .order_by(User.name)
     ).all()
