@@ -279,9 +279,10 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             process.terminate()
         for process in reversed(processes):
             try:
-                process.wait(15)
+                process.wait(30)  # gunicorn's graceful stop can take a while on a busy machine
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
         databases.drop_database(server, database)
 
 
