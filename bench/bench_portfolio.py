@@ -146,6 +146,9 @@ def clone(templates: list[Any], total: int, providers: int) -> None:
                 "role_profile": source.role_profile,
                 "band": source.band,
                 "stage_scores": source.stage_scores,
+                "evidence_share": source.evidence_share,
+                "evidence_claims": source.evidence_claims,
+                "evidence_oldest": source.evidence_oldest,
             }
         )
         rows_s.append(
@@ -200,6 +203,7 @@ def run_backend(name: str, database_url: str, bids: int, runs: int) -> dict[str,
         with client.session_transaction() as session:
             session["_user_id"] = str(commissioner.id)
             session["_fresh"] = True
+            session["epoch"] = commissioner.session_epoch  # a session carries the epoch it began in
         client.get(URL)
         _, few_queries, _ = measure(client, URL, 2)
         clone(templates, bids, providers=50)

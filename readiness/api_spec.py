@@ -145,6 +145,56 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         error=_object("The HTTP status and its reason.", status={"type": "integer"}, message=_text()),
     ),
 }
+_SHARE = {
+    "type": ["integer", "null"],
+    "minimum": 0,
+    "maximum": 100,
+    "description": "Percentage of answered questions with evidence; null when none is answered",
+}
+SCHEMAS |= {
+    "EvidenceStage": _object(
+        "How many of a stage's answered questions are backed by evidence (a link or an uploaded file).",
+        id=_text(enum=STAGES),
+        title=_text(),
+        answered={"type": "integer", "minimum": 0, "description": "Answered, not counting 'Not sure'"},
+        evidenced={"type": "integer", "minimum": 0, "description": "Answered and backed by a link or a file"},
+        share=_SHARE,
+    ),
+    "StaleEvidence": _object(
+        "Evidence given longer ago than the stale age: still evidence, due to be refreshed.",
+        question=_text("The question it backs"),
+        stage=_text(enum=STAGES),
+        kind=_text(enum=["link", "file"]),
+        label=_text("The link, or the uploaded file's name"),
+        given=_text("The day it was given, as YYYY-MM-DD", format="date"),
+        age_days={"type": "integer", "minimum": 0},
+    ),
+    "UnevidencedClaim": _object(
+        "A 'Yes' to a question that a critical or high risk tests, with no evidence behind it.",
+        question=_text(),
+        stage=_text(enum=STAGES),
+        severity=_text("The most severe of the risks the answer keeps out", enum=["critical", "high"]),
+        risks={"type": "array", "items": {"type": "string"}, "description": "The ids of those risks"},
+    ),
+    "Evidence": _object(
+        "The organisation's own evidence, measured. A submitted version is measured from its frozen snapshot; "
+        "staleness is judged as of the day asked.",
+        as_of=_text("The day staleness is judged at, as YYYY-MM-DD", format="date"),
+        stale_after_days={"type": "integer", "minimum": 0, "description": "Evidence older than this is stale"},
+        answered={"type": "integer", "minimum": 0},
+        evidenced={"type": "integer", "minimum": 0},
+        share=_SHARE,
+        stages=_list("EvidenceStage"),
+        stale=_list("StaleEvidence"),
+        claimed_not_evidenced=_list("UnevidencedClaim"),
+    ),
+}
+# A version's report also measures the evidence behind its answers.
+SCHEMAS["VersionReport"] = _object(
+    "A version's scored report, with the evidence behind its answers.",
+    **SCHEMAS["Report"]["properties"],
+    evidence={"$ref": "#/components/schemas/Evidence"},
+)
 # One version on its own also carries the board's decisions, newest first.
 SCHEMAS["VersionWithDecisions"] = _object(
     "A version with the board's decisions, newest first.",
@@ -172,8 +222,8 @@ ENDPOINTS: tuple[tuple[str, str, str, str, str], ...] = (
         "/assessments/{assessment_id}/versions/{number}/report",
         "getReport",
         "The version's scored report: the same JSON as `flask --app app score` prints for its answers "
-        "(a submitted version is scored from its frozen snapshot).",
-        "Report",
+        "(a submitted version is scored from its frozen snapshot), with `evidence`: how much of it is evidenced.",
+        "VersionReport",
         "av",
     ),
     (

@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
         export_command,
         import_command,
         send_reminders,
+        measure_evidence,
     ):
         app.cli.add_command(command)
 
@@ -135,6 +136,16 @@ def send_reminders(today: datetime | None) -> None:
     told = reminders.send_reminders(day)
     noun = "reminder" if told == 1 else "reminders"
     click.echo(f"{told} new {noun} of actions overdue or due by {day + reminders.DUE_SOON}.")
+
+
+@click.command("measure-evidence")
+@with_appcontext
+def measure_evidence() -> None:
+    """Measure the evidence of bids submitted before evidence was measured, so portfolios can filter on it."""
+    from readiness.services import completeness
+
+    measured = completeness.measure_unmeasured(utcnow().date())
+    click.echo(f"Measured the evidence of {measured} submitted {'version' if measured == 1 else 'versions'}.")
 
 
 @click.command("export")

@@ -53,6 +53,8 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         "PACK_CACHE_FOLDER": Path(os.environ.get("PACK_CACHE_FOLDER", instance / "board-packs")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024 + 64 * 1024,
         "MAX_UPLOAD_BYTES": int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        # Evidence given more than this many days ago is flagged as stale on reports and portfolios.
+        "EVIDENCE_STALE_DAYS": int(os.environ.get("EVIDENCE_STALE_DAYS", "365")),
         "QUESTIONNAIRE_ROOT": Path(os.environ.get("QUESTIONNAIRE_ROOT", ROOT / "questionnaires")),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -213,10 +213,11 @@ def _create(
     if bid.stages_answered is not None:
         answered = {"role", *STAGES[: bid.stages_answered]}
         answers = {qid: value for qid, value in answers.items() if questionnaire.questions[qid].section in answered}
+    links = demo_links(questionnaire, bid, answers)
     rows = saved_rows(version.id)
     conflicts = save(
         version,
-        {qid: Entry(value) for qid, value in answers.items()},
+        {qid: Entry(value, link=links.get(qid, "")) for qid, value in answers.items()},
         {qid: row.revision for qid, row in rows.items()},
         lead,
     )
@@ -263,6 +264,18 @@ def demo_answers(questionnaire: Questionnaire, bid: DemoBid) -> dict[str, Any]:
     answers |= bid.extra
     effective = questionnaire.applicable(answers)
     return {qid: value for qid, value in answers.items() if qid in effective}
+
+
+def demo_links(questionnaire: Questionnaire, bid: DemoBid, answers: dict[str, Any]) -> dict[str, str]:
+    """Evidence links behind some "Yes" answers: more of them in the stages the bid does well."""
+    chance = random.Random("links " + bid.title)  # noqa: S311 - repeatable demo data, not security
+    quality = dict(zip(STAGES, bid.quality, strict=True))
+    folder = "https://documents.example.nhs.uk/demo/" + "-".join(bid.title.lower().split())
+    return {
+        qid: f"{folder}/{qid}"
+        for qid, value in sorted(answers.items())
+        if value == "yes" and chance.random() < quality.get(questionnaire.questions[qid].section, 0.5)
+    }
 
 
 def _pick(values: list[str], scores: dict[str, float | None], level: float, chance: random.Random) -> str | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Mapping
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from cachetools import LRUCache
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
@@ -121,6 +123,14 @@ def _value_of(question: Question, field: Field) -> Any:
     return field.data or None
 
 
+# Form classes by (questionnaire, question ids, required, conflicts): a class depends on nothing else,
+# and WTForms binds fresh fields to each form made from it. A page reuses its class instead of
+# building some forty fields' definitions on every request.
+_FORM_CLASSES: LRUCache[tuple[int, tuple[str, ...], bool, tuple[str, ...]], tuple[Questionnaire, type[SectionForm]]]
+_FORM_CLASSES = LRUCache(maxsize=512)
+_FORM_CLASSES_LOCK = threading.Lock()
+
+
 def build_section_form(
     questionnaire: Questionnaire,
     questions: Iterable[Question],
@@ -128,8 +138,23 @@ def build_section_form(
     required: bool,
     conflicts: Iterable[str] = (),
 ) -> type[SectionForm]:
-    """Return a new form class for these questions; ``required`` enforces required answers."""
+    """Return the form class for these questions; ``required`` enforces required answers."""
     questions = list(questions)
+    conflicts = tuple(conflicts)
+    key = (id(questionnaire), tuple(question.id for question in questions), required, conflicts)
+    with _FORM_CLASSES_LOCK:
+        found = _FORM_CLASSES.get(key)
+    if found is not None and found[0] is questionnaire:  # the id of a questionnaire still alive
+        return found[1]
+    form_class = _new_section_form(questionnaire, questions, required=required, conflicts=conflicts)
+    with _FORM_CLASSES_LOCK:
+        _FORM_CLASSES[key] = (questionnaire, form_class)
+    return form_class
+
+
+def _new_section_form(
+    questionnaire: Questionnaire, questions: list[Question], *, required: bool, conflicts: tuple[str, ...]
+) -> type[SectionForm]:
     fields: dict[str, Any] = {"meta_questions": questions}
     for question in questions:
         fields[f"q__{question.id}"] = _value_field(questionnaire, question, required)

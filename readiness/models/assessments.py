@@ -66,6 +66,12 @@ class AssessmentVersion(db.Model):
     band: Mapped[str | None] = mapped_column(String(20))
     # JSONB on PostgreSQL, so portfolio filters read the scores without re-parsing each row.
     stage_scores: Mapped[dict[str, Any] | None] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    # Evidence completeness of the snapshot, so portfolios filter and sort without reading snapshots:
+    # the evidenced share of answered questions (0-100), the "Yes" claims on critical or high questions
+    # with no evidence, and the oldest evidence's date (stale is judged from it against today).
+    evidence_share: Mapped[int | None] = mapped_column(index=True)
+    evidence_claims: Mapped[int | None]
+    evidence_oldest: Mapped[date | None]
 
     assessment: Mapped[Assessment] = relationship(back_populates="versions", lazy="joined")
     answers: Mapped[list[Answer]] = relationship(back_populates="version")
@@ -98,6 +104,8 @@ class Answer(db.Model):
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     evidence_url: Mapped[str] = mapped_column(String(2000), default="")
+    # When the evidence link was last given, so a link can go stale like an uploaded file.
+    evidence_url_at: Mapped[datetime | None]
     revision: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -78,6 +78,13 @@ def save(
     return []
 
 
+def _link_given(row: Answer, old: Entry, entry: Entry, now: datetime) -> datetime | None:
+    """When the answer's evidence link was given: a link keeps its day until it is changed."""
+    if not entry.link:
+        return None
+    return (row.evidence_url_at or row.updated_at) if entry.link == old.link else now
+
+
 class _LostRace(Exception):
     """Another request saved the same answer between our read and our write."""
 
@@ -114,6 +121,7 @@ def _write(version: AssessmentVersion, row: Answer | None, qid: str, entry: Entr
                 value=entry.value,
                 note=entry.note,
                 evidence_url=entry.link,
+                evidence_url_at=now if entry.link else None,
                 revision=1,
                 updated_at=now,
                 updated_by_id=user.id,
@@ -128,6 +136,7 @@ def _write(version: AssessmentVersion, row: Answer | None, qid: str, entry: Entr
                 value=entry.value,
                 note=entry.note,
                 evidence_url=entry.link,
+                evidence_url_at=_link_given(row, old, entry, now),
                 revision=Answer.revision + 1,
                 updated_at=now,
                 updated_by_id=user.id,

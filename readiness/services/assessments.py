@@ -18,7 +18,7 @@ from readiness.models import Answer, Assessment, AssessmentEditor, AssessmentVer
 from readiness.models.accounts import utcnow
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import ScoreResult, score
-from readiness.services import events
+from readiness.services import completeness, events
 from readiness.services.answers import saved_rows
 from readiness.services.catalogue import questionnaire as questionnaire_named
 
@@ -120,12 +120,31 @@ def questionnaire_of(version: AssessmentVersion) -> Questionnaire:
     return questionnaire_named(version.questionnaire_version)
 
 
+# A draft's answers by (version id, updated_at), as for progress: every save stamps updated_at, so
+# a page of an unchanged draft reads no answers.
+DRAFT_ANSWERS_CACHE: LRUCache[tuple[int, datetime], dict[str, Any]] = LRUCache(maxsize=2_000)
+_DRAFT_ANSWERS_LOCK = threading.Lock()
+
+
 def answers_of(version: AssessmentVersion) -> dict[str, Any]:
     """The answers that count for a version: the frozen snapshot once submitted, else the draft."""
     if not version.is_draft and version.snapshot:
         frozen = snapshot_data(version)["answers"]
         return {qid: answer["value"] for qid, answer in frozen.items()}
-    return {qid: row.value for qid, row in saved_rows(version.id).items()}
+    key = (version.id, version.updated_at)
+    with _DRAFT_ANSWERS_LOCK:
+        answers = DRAFT_ANSWERS_CACHE.get(key)
+    if answers is None:
+        rows = db.session.execute(
+            db.select(Answer.question_id, Answer.value).where(
+                Answer.version_id == version.id, Answer.respondent_id.is_(None)
+            )
+        )
+        answers = {question_id: value for question_id, value in rows}  # noqa: C416 - a Result is no mapping
+        with _DRAFT_ANSWERS_LOCK:
+            DRAFT_ANSWERS_CACHE[key] = answers
+    # A copy: callers may change what they are given (a multiple choice's value is a list).
+    return {qid: list(value) if isinstance(value, list) else value for qid, value in answers.items()}
 
 
 def snapshot_data(version: AssessmentVersion) -> dict[str, Any]:
@@ -172,16 +191,22 @@ def submit(version: AssessmentVersion, user: User) -> bool:
         questionnaire_version=version.questionnaire_version,
         submitted_at=now.isoformat(timespec="seconds"),
         submitted_by=user.name,
-        answers={
-            qid: {"value": rows[qid].value, "note": rows[qid].note, "link": rows[qid].evidence_url}
-            for qid in result.answers
-            if qid in rows
-        },
+        answers={qid: _frozen_answer(rows[qid]) for qid in result.answers if qid in rows},
         evidence=[
-            {"question_id": e.question_id, "name": e.original_name, "sha256": e.sha256, "size": e.size}
+            {
+                "question_id": e.question_id,
+                "name": e.original_name,
+                "sha256": e.sha256,
+                "size": e.size,
+                "uploaded_at": e.uploaded_at.date().isoformat(),
+            }
             for e in evidence
             if e.question_id in result.answers
         ],
+    )
+    # Measured from the snapshot itself, so the portfolio's figures are the ones the digest covers.
+    evidence_figures = completeness.figures(
+        completeness.measured(questionnaire, result.answers, completeness.frozen_records(data, (), now), now.date())
     )
     text = snapshot.canonical_json(data)
     db.session.execute(
@@ -197,6 +222,7 @@ def submit(version: AssessmentVersion, user: User) -> bool:
             role_profile=result.answers.get("role_profile"),
             band=result.answers.get("band"),
             stage_scores={stage.id: {"score": stage.score, "rag": stage.rag} for stage in result.stages},
+            **evidence_figures,
         )
         .execution_options(synchronize_session=False)
     )
@@ -213,6 +239,15 @@ def submit(version: AssessmentVersion, user: User) -> bool:
     db.session.commit()
     db.session.refresh(version)
     return True
+
+
+def _frozen_answer(row: Answer) -> dict[str, Any]:
+    """An answer as frozen in a snapshot; a link carries the day it was given, so it can go stale."""
+    frozen = {"value": row.value, "note": row.note, "link": row.evidence_url}
+    if row.evidence_url:
+        given = row.evidence_url_at or row.updated_at
+        frozen["link_at"] = given.date().isoformat()
+    return frozen
 
 
 def start_new_version(assessment: Assessment, from_number: int, user: User) -> AssessmentVersion:
@@ -242,6 +277,7 @@ def start_new_version(assessment: Assessment, from_number: int, user: User) -> A
                 value=row.value,
                 note=row.note,
                 evidence_url=row.evidence_url,
+                evidence_url_at=row.evidence_url_at,
                 updated_by_id=user.id,
             )
         )

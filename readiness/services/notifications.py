@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import event, func
 from sqlalchemy.orm import Session
 
@@ -80,6 +80,8 @@ def notify(
         db.session.add(item)
         created.append(item)
         _queue_email(user, title, path)
+    if created:
+        _forget_unread()
     return created
 
 
@@ -108,10 +110,34 @@ def team_of(assessment: Assessment) -> list[User]:
     return list(people.values())
 
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        db.select(func.count(Notification.id)).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+# The header's count, read with the signed-in person (``sessions.load``) so a page needs no query of
+# its own; anything that changes a person's notifications in the request forgets it.
+KNOWN_UNREAD = "readiness.unread_notifications"
+
+
+def unread_count_of(user_id: Any) -> Any:
+    """How many unread notifications a person has, as SQL (``user_id`` a value or a column): one indexed count."""
+    return (
+        db.select(func.count(Notification.id))
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .scalar_subquery()
     )
+
+
+def remember_unread(user: User, count: int) -> None:
+    setattr(g, KNOWN_UNREAD, (user.id, count))
+
+
+def _forget_unread() -> None:
+    if g:
+        g.pop(KNOWN_UNREAD, None)
+
+
+def unread_count(user: User) -> int:
+    known = g.get(KNOWN_UNREAD) if g else None
+    if known is not None and known[0] == user.id:
+        return known[1]
+    return db.session.scalar(db.select(unread_count_of(user.id)))
 
 
 def notifications_of(user: User) -> list[Notification]:
@@ -127,12 +153,14 @@ def notifications_of(user: User) -> list[Notification]:
 
 
 def mark_read(notification: Notification) -> None:
+    _forget_unread()
     if notification.read_at is None:
         notification.read_at = utcnow()
 
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of one person as read; return how many there were."""
+    _forget_unread()
     changed = db.session.execute(
         db.update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))

@@ -40,6 +40,10 @@ class Filters:
     submitted_from: date | None = None
     submitted_to: date | None = None
     search: str = ""
+    # Evidence completeness, from the figures kept at submission.
+    claims_unevidenced: bool = False  # only bids with "Yes" claims on critical or high questions without evidence
+    min_evidence_share: int | None = None  # only bids with at least this percentage of answers evidenced
+    stale_before: date | None = None  # only bids with evidence given before this day (today less the stale age)
     sort: str = "submitted"
     descending: bool = True
     page: int = 1
@@ -60,6 +64,13 @@ class Bid:
     decision: str | None
     digest: str
     questionnaire_version: str
+    evidence_share: int | None = None  # None for a bid submitted before evidence was measured
+    evidence_claims: int | None = None
+    evidence_oldest: date | None = None
+
+    def stale_evidence(self, before: date) -> bool:
+        """Whether any of the bid's evidence was given before ``before`` (today less the stale age)."""
+        return self.evidence_oldest is not None and self.evidence_oldest < before
 
     def rag(self, stage_id: str) -> str:
         return (self.stages.get(stage_id) or {}).get("rag", "")
@@ -138,6 +149,7 @@ def conditions(organisation_ids: set[int], filters: Filters) -> list[ColumnEleme
         found.append(AV.submitted_at >= datetime.combine(filters.submitted_from, time.min))
     if filters.submitted_to:
         found.append(AV.submitted_at < datetime.combine(filters.submitted_to + timedelta(days=1), time.min))
+    found += _evidence_conditions(filters)
     if filters.search.strip():
         term = filters.search.strip().lower()
         found.append(
@@ -146,6 +158,17 @@ def conditions(organisation_ids: set[int], filters: Filters) -> list[ColumnEleme
                 func.lower(Organisation.name).contains(term, autoescape=True),
             )
         )
+    return found
+
+
+def _evidence_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    found = []
+    if filters.claims_unevidenced:
+        found.append(AV.evidence_claims > 0)
+    if filters.min_evidence_share is not None:
+        found.append(AV.evidence_share >= filters.min_evidence_share)
+    if filters.stale_before:
+        found.append(AV.evidence_oldest < filters.stale_before)
     return found
 
 
@@ -166,9 +189,13 @@ def _order(filters: Filters) -> list[Any]:
         "role_profile": AV.role_profile,
         "band": AV.band,
         "verdict": verdict_rank,
+        "evidence": AV.evidence_share,
     } | {f"stage_{stage}": score_of(stage) for stage in STAGES}
     key = keys.get(filters.sort, AV.submitted_at)
-    return [key.desc() if filters.descending else key.asc(), AV.id.desc()]
+    ordered = key.desc() if filters.descending else key.asc()
+    if filters.sort == "evidence":  # bids never measured sort last either way, as on every database
+        ordered = ordered.nulls_last()
+    return [ordered, AV.id.desc()]
 
 
 def page_of(organisation_ids: set[int], filters: Filters) -> Portfolio:
@@ -216,6 +243,9 @@ def _bid_select(organisation_ids: set[int], filters: Filters) -> Any:
         decision.label("decision"),
         AV.digest,
         AV.questionnaire_version,
+        AV.evidence_share,
+        AV.evidence_claims,
+        AV.evidence_oldest,
     )
     return _joined(statement).where(*conditions(organisation_ids, filters)).order_by(*_order(filters))
 
@@ -352,6 +382,7 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
     headers = ["Organisation", "Role", "Role profile", "Band", "Version", "Submitted", "Verdict"]
     for stage in STAGES:
         headers += [f"{words.stages.get(stage, stage)} score", f"{words.stages.get(stage, stage)} rating"]
+    headers += ["Answers evidenced (%)", "Yes claims not evidenced", "Oldest evidence"]
     headers += ["Board decision", "Snapshot digest (SHA-256)", "Questionnaire version"]
     rows = []
     for bid in bids:
@@ -366,6 +397,7 @@ def export_rows(bids: Sequence[Bid], words: Labels) -> tuple[list[str], list[lis
         ]
         for stage in STAGES:
             row += [bid.score(stage), words.rags.get(bid.rag(stage), bid.rag(stage))]
+        row += [bid.evidence_share, bid.evidence_claims, bid.evidence_oldest]
         row += [words.decisions.get(bid.decision or "", bid.decision), bid.digest, bid.questionnaire_version]
         rows.append(row)
     return headers, rows

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Any
 
 from readiness import reports
+from readiness.evidence_completeness import Completeness, EvidenceRecord
 from readiness.extensions import db
 from readiness.models import AssessmentVersion, BoardDecision, Evidence
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import ScoreResult, score
-from readiness.services import assessments, decisions, plan
+from readiness.services import assessments, completeness, decisions, plan
 from readiness.services.answers import saved_rows
 
 
@@ -38,6 +39,7 @@ class ReportPage:
     details: dict[str, AnswerDetail]
     evidence: tuple[EvidenceItem, ...]
     decisions: tuple[BoardDecision, ...]
+    completeness: Completeness
 
     @property
     def decision(self) -> BoardDecision | None:
@@ -53,13 +55,13 @@ class ReportPage:
 def load(version: AssessmentVersion, today: date) -> ReportPage:
     """Score a version (from its snapshot once submitted) and gather its notes, evidence, plan and decisions."""
     questionnaire = assessments.questionnaire_of(version)
-    values, details, evidence = _answers(version)
+    values, details, evidence, records = _answers(version)
     result = score(questionnaire, values)
     evidence = tuple(item for item in evidence if item.question_id in result.answers)
     report = reports.build(result, plan.tracking_of(version.assessment_id), today)
-    return ReportPage(
-        version, questionnaire, report, details, evidence, tuple(decisions.decisions_of([version.id])[version.id])
-    )
+    measured = completeness.measured(questionnaire, values, records, today)
+    history = tuple(decisions.decisions_of([version.id])[version.id])
+    return ReportPage(version, questionnaire, report, details, evidence, history, measured)
 
 
 def results_of(versions: list[AssessmentVersion]) -> list[ScoreResult]:
@@ -67,7 +69,9 @@ def results_of(versions: list[AssessmentVersion]) -> list[ScoreResult]:
     return [assessments.result_of(version) for version in versions]
 
 
-def _answers(version: AssessmentVersion) -> tuple[dict[str, Any], dict[str, AnswerDetail], list[EvidenceItem]]:
+def _answers(
+    version: AssessmentVersion,
+) -> tuple[dict[str, Any], dict[str, AnswerDetail], list[EvidenceItem], list[EvidenceRecord]]:
     uploaded = db.session.scalars(
         db.select(Evidence).where(Evidence.version_id == version.id).order_by(Evidence.uploaded_at)
     ).all()
@@ -81,9 +85,9 @@ def _answers(version: AssessmentVersion) -> tuple[dict[str, Any], dict[str, Answ
             EvidenceItem(e["question_id"], e["name"], e["sha256"], e["size"], ids.get((e["question_id"], e["sha256"])))
             for e in frozen["evidence"]
         ]
-        return values, details, evidence
+        return values, details, evidence, completeness.frozen_records(frozen, uploaded, version.submitted_at)
     rows = saved_rows(version.id)
     values = {qid: row.value for qid, row in rows.items()}
     details = {qid: AnswerDetail(row.note or "", row.evidence_url or "") for qid, row in rows.items()}
     evidence = [EvidenceItem(e.question_id, e.original_name, e.sha256, e.size, e.id) for e in uploaded]
-    return values, details, evidence
+    return values, details, evidence, completeness.draft_records(rows, uploaded)

@@ -13,8 +13,8 @@ from readiness.action_plan import planned_start
 from readiness.models import Assessment, AssessmentVersion
 from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, version_or_404
-from readiness.reports_json import result_json
-from readiness.services import assessments, decisions, plan
+from readiness.reports_json import evidence_json, result_json
+from readiness.services import assessments, completeness, decisions, plan
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC = {"api.openapi", "api.docs"}
@@ -61,7 +61,8 @@ def version(assessment_id: int, number: int) -> Response:
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>/report")
 def report(assessment_id: int, number: int) -> Response:
     found = version_or_404(assessment_id, number)
-    return jsonify(result_json(assessments.result_of(found)))
+    measured = completeness.of_version(found, utcnow().date())
+    return jsonify(result_json(assessments.result_of(found)) | {"evidence": evidence_json(measured)})
 
 
 @bp.route("/assessments/<int:assessment_id>/versions/<int:number>/plan")

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
-from wtforms import DateField, Form, SearchField, SelectField, TextAreaField
+from wtforms import DateField, Form, IntegerField, SearchField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from readiness import exports, permissions, portfolio_chart
 from readiness.extensions import db
 from readiness.forms import ConfirmForm, ServiceForm
-from readiness.services import portfolio, sharing
+from readiness.models.accounts import utcnow
+from readiness.services import completeness, portfolio, sharing
 from readiness.views.auth import resumed_form
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -56,6 +57,22 @@ class FilterForm(Form):
     organisation = SelectField("Organisation", default="")
     submitted_from = IsoDateField("Submitted on or after", validators=[Optional()])
     submitted_to = IsoDateField("Submitted on or before", validators=[Optional()])
+    evidence = SelectField(
+        "Evidence",
+        choices=[
+            SelectChoice("", "Any evidence"),
+            SelectChoice("claims", "Has Yes claims not evidenced"),
+            SelectChoice("stale", "Has stale evidence"),
+        ],
+        default="",
+    )
+    min_evidence = IntegerField(
+        "Answers evidenced, at least (%)",
+        validators=[
+            Optional(),
+            NumberRange(0, 100, "Answers evidenced must be a whole number from 0 to 100"),
+        ],
+    )
     sort = SelectField("Sort by", default="submitted")
     order = SelectField(
         "Order",
@@ -97,6 +114,7 @@ def filter_form(organisation_ids: set[int], words: portfolio.Labels) -> tuple[Fi
             ("role_profile", "Role profile"),
             ("band", "Band"),
             ("verdict", "Verdict"),
+            ("evidence", "Share of answers evidenced"),
             *((f"stage_{stage}", f"Score: {title}") for stage, title in words.stages.items()),
         )
     ]
@@ -111,11 +129,19 @@ def filter_form(organisation_ids: set[int], words: portfolio.Labels) -> tuple[Fi
         submitted_from=value["submitted_from"],
         submitted_to=value["submitted_to"],
         search=value["q"] or "",
+        claims_unevidenced=value["evidence"] == "claims",
+        min_evidence_share=value["min_evidence"],
+        stale_before=stale_before() if value["evidence"] == "stale" else None,
         sort=value["sort"] or "submitted",
         descending=value["order"] != "asc",
         page=request.args.get("page", 1, type=int) or 1,
     )
     return form, filters
+
+
+def stale_before() -> date:
+    """Evidence given before this day is stale today."""
+    return utcnow().date() - timedelta(days=completeness.stale_days())
 
 
 @bp.route("/")
@@ -136,6 +162,7 @@ def index() -> str:
         args=_args(),
         stages=portfolio.STAGES,
         page_numbers=portfolio.page_numbers(found.page, found.pages),
+        stale_before=stale_before(),
     )
 
 

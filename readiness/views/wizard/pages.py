@@ -14,11 +14,12 @@ from wtforms.validators import InputRequired, Length
 from readiness.extensions import db
 from readiness.forms import ServiceForm
 from readiness.models import Assessment, AssessmentVersion, Evidence, Organisation
+from readiness.models.accounts import utcnow
 from readiness.permissions import assessment_or_404, can_edit
 from readiness.question_forms import build_section_form, initial_data
 from readiness.questionnaire import Questionnaire
 from readiness.scoring import score
-from readiness.services import assessments, pending, places
+from readiness.services import assessments, completeness, pending, places
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire as current_questionnaire
 from readiness.views.wizard import bp
@@ -88,6 +89,7 @@ def task_list(assessment_id: int, number: int) -> str | Response:
         version=version,
         statuses=statuses,
         result=result,
+        evidence=completeness.of_version(version, utcnow().date()),
         can_edit=can_edit(current_user, assessment),
     )
 
