@@ -10,9 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the application; ``config`` overrides the environment (tests use it)."""
-    from readiness import cli, database, errors, mail, security, session_store, templating, views
+    from readiness import cli, database, errors, mail, security, session_store, static_files, templating, views
     from readiness.config import ROOT, load_config
-    from readiness.extensions import csrf, db, limiter, login_manager, migrate
+    from readiness.extensions import compress, csrf, db, limiter, login_manager, migrate
     from readiness.services import catalogue
 
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=str(ROOT / "static"))
@@ -21,6 +21,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # Only behind that many proxies of our own are X-Forwarded-* true; otherwise anyone could claim any address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     templating.init_app(app)  # first: it sets Jinja options before anything creates the environment
+    static_files.init_app(app)
     db.init_app(app)
     session_store.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -29,6 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     mail.init_app(app)
     security.init_app(app)
+    compress.init_app(app)
     catalogue.init_app(app)
     database.init_app(app)
     views.init_app(app)

@@ -89,6 +89,24 @@ def load_config(instance: Path, overrides: dict[str, Any] | None = None) -> dict
         "AUTO_UPGRADE_DATABASE": os.environ.get("AUTO_UPGRADE_DATABASE", "sqlite-only"),
         # The address people reach the service at, for links in emails (never taken from a request's Host).
         "SERVICE_URL": os.environ.get("SERVICE_URL", "").rstrip("/"),
+        # The NHS.UK frontend's CSS loads the Frutiger font from here; the CSP allows it (empty: none).
+        "FONT_ORIGIN": os.environ.get("FONT_ORIGIN", "https://assets.nhs.uk").rstrip("/"),
+        # Pages, JSON and CSV compress with Brotli or gzip, whichever the browser asks for first. Files sent
+        # as streams (static files, evidence) are left alone: Flask-Compress would not close them, and nginx
+        # compresses the static files in production.
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_STREAMS": False,
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "text/plain",
+            "text/csv",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/xml",
+            "image/svg+xml",
+        ],
         **mail_settings(),
     }
     config.update(overrides)

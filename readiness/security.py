@@ -1,4 +1,5 @@
-"""Security headers and a Content-Security-Policy that allows no inline script without a nonce."""
+"""Security headers, a Content-Security-Policy that allows no inline script without a nonce, and no caching of
+anything private."""
 
 from __future__ import annotations
 
@@ -6,8 +7,13 @@ import secrets
 
 from flask import Flask, Response, abort, g, request
 
+from readiness import static_files
+
 
 def init_app(app: Flask) -> None:
+    # The NHS.UK CSS loads its Frutiger font from the NHS font host; an empty FONT_ORIGIN allows only our own.
+    font_src = " ".join(filter(None, ["'self'", app.config.get("FONT_ORIGIN", "")]))
+
     @app.before_request
     def _nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -29,7 +35,7 @@ def init_app(app: Flask) -> None:
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
-            "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+            f"style-src 'self'; img-src 'self' data:; font-src {font_src}; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
@@ -39,6 +45,16 @@ def init_app(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+        if request.endpoint not in static_files.ENDPOINTS:
+            keep_private(response)
         return response
+
+
+def keep_private(response: Response) -> None:
+    """Every response but the static files may show someone's data: no browser or proxy may keep a copy.
+
+    A view that already chose a private policy keeps it; anything else (``send_file``'s ``no-cache``, which a
+    shared cache may store, or nothing at all) becomes ``no-store``.
+    """
+    if "private" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"

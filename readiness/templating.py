@@ -6,10 +6,9 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-from flask import Flask, send_from_directory
+from flask import Flask
 from jinja2 import (
     BaseLoader,
     ChainableUndefined,
@@ -23,12 +22,9 @@ from jinja2 import (
 )
 from jinja2.runtime import Macro
 from markupsafe import Markup
-from werkzeug.wrappers import Response
 
 from readiness.config import ROOT
 from readiness.formatting import answer_text, citations, format_date, format_datetime
-
-NHSUK_DIST = ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 
 
 def init_app(app: Flask) -> None:
@@ -53,7 +49,6 @@ def init_app(app: Flask) -> None:
     app.add_template_global(answer_text)
     app.add_template_global(citations)
     app.add_template_global(app.view_functions, "endpoints")
-    app.add_url_rule("/assets/<path:filename>", "assets", serve_asset)
 
 
 class _ProcessCache(dict[str, bytes]):
@@ -162,14 +157,6 @@ class ComponentCache:
 
 def _cost(key: tuple[str, Any, Markup | None], markup: Markup) -> int:
     return len(markup) + len(key[2] or "")
-
-
-def serve_asset(filename: str) -> Response:
-    """Serve the NHS.UK frontend's compiled files; its CSS asks for images at /assets/..."""
-    for folder in (NHSUK_DIST / "assets", NHSUK_DIST):
-        if (folder / filename).is_file():
-            return send_from_directory(folder, filename, max_age=3600)
-    return send_from_directory(Path(NHSUK_DIST, "assets"), filename)  # raises a 404
 
 
 def form_error_list(form: Any) -> list[dict[str, str]]:

@@ -50,6 +50,44 @@ def browser_type_launch_args() -> dict[str, Any]:
     }
 
 
+# The NHS.UK CSS loads Frutiger from the NHS font host, which these machines cannot reach: answer those
+# requests with a local font, so a page shows no error unless the CSP (or anything else) really refuses something.
+FONT_HOST = "https://assets.nhs.uk/fonts/**"
+HTTP_STATUS = "Failed to load resource: the server responded with a status of"
+STAND_IN_FONT = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+
+
+def _stand_in_font(route: Any) -> None:
+    if STAND_IN_FONT.exists():
+        route.fulfill(
+            status=200,
+            body=STAND_IN_FONT.read_bytes(),
+            headers={"Content-Type": "font/ttf", "Access-Control-Allow-Origin": "*"},
+        )
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def page(context: Any) -> Iterator[Any]:
+    """A page whose test fails on any console error or uncaught script error, whatever the page."""
+    context.route(FONT_HOST, _stand_in_font)
+    page = context.new_page()
+    errors: list[str] = []
+
+    def keep(message: Any) -> None:
+        # A page visited to see its 404 or 403 (the test checks that page) is not an error *on* a page; any
+        # resource the page itself fails to load, any script error and any CSP refusal is.
+        document_status = message.text.startswith(HTTP_STATUS) and message.location.get("url") == page.url
+        if message.type == "error" and not document_status:
+            errors.append(f"{message.text} (on {page.url})")
+
+    page.on("console", keep)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error} (on {page.url})"))
+    yield page
+    assert not errors, "console errors:\n" + "\n".join(errors)
+
+
 @dataclass
 class LiveServer:
     url: str

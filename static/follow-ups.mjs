@@ -1,7 +1,4 @@
 // Progressive enhancement only: every page works without this file.
-import { initAll } from "/assets/nhsuk-frontend.min.js";
-
-initAll();
 
 // Follow-up questions open as soon as an answer that opens them is chosen. NHS.UK's conditional reveal
 // ties one radio to one block; here several answers open the same block (funding "ARRS" or "fixed
