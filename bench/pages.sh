@@ -34,8 +34,12 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 export READINESS_MODE=development
 export DATABASE_URL="sqlite:///$WORK/readiness.sqlite"
 export SECRET_KEY=pages-bench-secret-key-pages-bench-secret-key
-export SIGN_IN_LIMIT="1000 per minute"
-export UPLOAD_FOLDER="$WORK/evidence" PACK_CACHE_FOLDER="$WORK/board-packs"
+export SIGN_IN_ADDRESS_LIMIT="1000 per minute"
+export UPLOAD_FOLDER="$WORK/evidence"
+# Sessions live in Redis in production; use the local one when it answers, as production would.
+if command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then
+  export SESSION_REDIS_URL=redis://127.0.0.1:6379/3
+fi
 "$BIN/flask" --app app demo >/dev/null
 mapfile -t PAGES < <(PYTHONPATH=. "$PY" bench/find_pages.py)
 

@@ -98,7 +98,7 @@ def test_the_board_pack_carries_the_evidence(
     client: FlaskClient, make: Factory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rendered: list[str] = []
-    monkeypatch.setattr("readiness.pdf.render_cached", lambda html, folder: rendered.append(html) or b"%PDF-")
+    monkeypatch.setattr("readiness.pdf.render", lambda html: rendered.append(html) or b"%PDF-")
     lead = make.user("project_lead")
     version = _with_links(make, lead, best(questionnaire()), set(), "Assistant practitioner")
     make.sign_in(client, lead)

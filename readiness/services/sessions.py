@@ -21,6 +21,9 @@ from readiness.services import notifications
 EPOCH_KEY = "epoch"
 BEGAN_KEY = "began"
 SEEN_KEY = "seen"
+# How stale the last-seen stamp may be: rewriting the stored session on every request would cost a write
+# per page for a precision the idle limit (minutes to hours) does not need.
+SEEN_RESOLUTION = 30
 
 
 def now() -> float:
@@ -61,7 +64,8 @@ def load(user_id: str) -> User | None:
     if moment - seen > config["SESSION_IDLE_MINUTES"] * 60 or moment - began > config["SESSION_ABSOLUTE_HOURS"] * 3600:
         session.clear()  # deletes it from the store too
         return None
-    session[SEEN_KEY] = moment
+    if moment - seen >= SEEN_RESOLUTION or SEEN_KEY not in session:
+        session[SEEN_KEY] = moment
     notifications.remember_unread(user, unread)
     return user
 
