@@ -46,7 +46,9 @@ def test_a_commissioner_filters_compares_and_verifies_by_keyboard(page: Any, liv
     tab_to(page, page.get_by_role("link", name="Portfolio", exact=True))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Portfolio of bids")).to_be_visible()
-    tab_to(page, page.locator("summary", has_text="Filter and sort the bids"))  # the filters are folded away until opened
+    tab_to(
+        page, page.locator("summary", has_text="Filter and sort the bids")
+    )  # the filters are folded away until opened
     page.keyboard.press("Enter")
     tab_to(page, page.get_by_label("Verdict"))
     page.keyboard.type("Not ready")  # a focused select picks the option typed
