@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
 import click
@@ -67,17 +68,22 @@ def create_user(email: str, name: str, organisation: str, role: str, kind: str, 
     click.echo(f"Created {email} as {ROLES[role]} of {organisation}.")
 
 
+def _apply(change: Callable[[], object]) -> None:
+    """Make one change to a person and commit it; a refusal (the last administrator...) exits 2 with its reason."""
+    try:
+        change()
+    except people.PeopleError as refused:
+        _fail(str(refused))
+    db.session.commit()
+
+
 @click.command("deactivate-user")
 @click.option("--email", required=True)
 @with_appcontext
 def deactivate_user(email: str) -> None:
     """Stop a person signing in and end their sessions; what they did stays attributed to them."""
     person = _person(email)
-    try:
-        people.deactivate(person, via=VIA)
-    except people.PeopleError as refused:
-        _fail(str(refused))
-    db.session.commit()
+    _apply(lambda: people.deactivate(person, via=VIA))
     click.echo(f"Deactivated {person.email}. Their sessions have ended.")
 
 
@@ -87,11 +93,7 @@ def deactivate_user(email: str) -> None:
 def reactivate_user(email: str) -> None:
     """Let a deactivated person sign in again, with the roles they still hold."""
     person = _person(email)
-    try:
-        people.reactivate(person, via=VIA)
-    except people.PeopleError as refused:
-        _fail(str(refused))
-    db.session.commit()
+    _apply(lambda: people.reactivate(person, via=VIA))
     click.echo(f"Reactivated {person.email}: {_roles(person)}.")
 
 
@@ -103,11 +105,7 @@ def reactivate_user(email: str) -> None:
 def add_role(email: str, organisation: str, role: str) -> None:
     """Give a person a role in an organisation, alongside the roles they hold elsewhere."""
     person, found = _person(email), _organisation(organisation)
-    try:
-        people.add_membership(person, found, role, via=VIA)
-    except people.PeopleError as refused:
-        _fail(str(refused))
-    db.session.commit()
+    _apply(lambda: people.add_membership(person, found, role, via=VIA))
     click.echo(f"{person.email} now holds: {_roles(person)}.")
 
 
@@ -122,11 +120,7 @@ def remove_role(email: str, organisation: str, role: str) -> None:
     membership = next((m for m in person.memberships if m.organisation_id == found.id and m.role == role), None)
     if membership is None:
         _fail(f"{person.email} is not {ROLES[role]} of {found.name}")
-    try:
-        people.remove_membership(person, membership, via=VIA)
-    except people.PeopleError as refused:
-        _fail(str(refused))
-    db.session.commit()
+    _apply(lambda: people.remove_membership(person, membership, via=VIA))
     click.echo(f"{person.email} now holds: {_roles(person)}. Their sessions have ended.")
 
 
