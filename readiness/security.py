@@ -16,7 +16,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
+        g.csp_nonce = secrets.token_urlsafe(16)  # a new one for every response, even where ``g`` outlives one
 
     @app.before_request
     def _refuse_nul_characters() -> None:
@@ -27,11 +27,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _inject_nonce() -> dict[str, str]:
-        return {"cspNonce": g.get("csp_nonce", "")}
+        return {"cspNonce": csp_nonce()}
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        nonce = g.get("csp_nonce", "")
+        nonce = csp_nonce()
         response.headers["Content-Security-Policy"] = (
             "default-src 'self'; "
             f"script-src 'self' 'nonce-{nonce}'; "
@@ -48,6 +48,14 @@ def init_app(app: Flask) -> None:
         if request.endpoint not in static_files.ENDPOINTS:
             keep_private(response)
         return response
+
+
+def csp_nonce() -> str:
+    """This response's script nonce, made when first asked for: an error page raised before any
+    ``before_request`` ran (a CSRF refusal, a rate limit) gets one too, the same in its HTML and its header."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 
 def keep_private(response: Response) -> None:

@@ -18,6 +18,10 @@ DISK_SESSIONS = 20_000
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_PERMANENT", True)
+    # Write a session back only when a request changed it. Rewriting it after every request (the default)
+    # lets a page or file still loading at sign-out write the ended session back, so its cookie works again;
+    # the idle limit's last-seen stamp (readiness/services/sessions.py) still renews an active session.
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     app.config.setdefault("SESSION_KEY_PREFIX", "readiness:session:")
     if url := app.config["SESSION_REDIS_URL"]:
         app.config["SESSION_TYPE"] = "redis"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,11 +11,11 @@ from typing import Any
 import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
-from werkzeug.serving import make_server
 
 from tests.support import databases
 from tests.support.factory import Factory
 from tests.support.smtp import Mailbox, smtp_server
+from tests.support.threaded_server import threaded_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -142,12 +141,8 @@ def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Factory]]:
     from readiness.extensions import db
 
     app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False, SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    with app.app_context():
-        yield f"http://127.0.0.1:{server.server_port}", Factory(app)
+    with threaded_server(app) as url, app.app_context():
+        yield url, Factory(app)
         db.session.remove()
-        server.shutdown()
-        thread.join(5)
+    with app.app_context():
         db.engine.dispose()

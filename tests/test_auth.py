@@ -88,6 +88,15 @@ def test_posts_without_a_csrf_token_are_refused(csrf_app, make: Factory) -> None
     )
 
 
+def test_a_refused_post_gets_a_page_whose_scripts_may_run(csrf_app, make: Factory) -> None:
+    """CSRF checks run before the app's own hooks; the refusal page still carries the nonce its header allows."""
+    response = csrf_app.test_client().post("/sign-in", data={"email": make.user().email, "password": PASSWORD})
+    assert response.status_code == 400
+    nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r'<script[^>]*nonce="([^"]*)"', response.text)
+    assert scripts and set(scripts) == {nonce}
+
+
 def test_administrators_create_organisations_and_users_and_it_is_audited(client, make: Factory) -> None:
     admin = make.user("administrator")
     make.sign_in(client, admin)

@@ -7,12 +7,10 @@ import os
 import shutil
 import subprocess
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from readiness.extensions import db
 from readiness.services import assessments
@@ -21,6 +19,7 @@ from tests.conftest import make_app
 from tests.support import databases
 from tests.support.factory import PASSWORD, Factory
 from tests.support.http import Browser
+from tests.support.threaded_server import threaded_server
 from tests.test_wizard import seen_of
 
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
@@ -59,17 +58,14 @@ def test_the_app_carries_on_after_postgresql_restarts(private_cluster: tuple[str
     url, restart = private_cluster
     databases.migrate(url, tmp_path / "migrate")
     app = make_app(url, tmp_path / "instance", WTF_CSRF_ENABLED=False, SERVER_NAME=None)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with threaded_server(app) as base:
         with app.app_context():
             make = Factory(app)
             lead = make.user()
             version = assessments.latest_version(make.assessment(lead))
             email, page_url = lead.email, f"/assessments/{version.assessment_id}/v/1/section/need"
             db.session.remove()
-        browser = Browser(f"http://127.0.0.1:{server.server_port}")
+        browser = Browser(base)
         assert browser.request("/sign-in", {"email": email, "password": PASSWORD})[0] == 302
         fields = {"action": "later", "q__need_patient_need": "partly", "note__need_patient_need": "before restart"}
         assert browser.request(page_url, fields | {"seen": seen_of(browser.request(page_url)[1])})[0] == 302
@@ -83,6 +79,3 @@ def test_the_app_carries_on_after_postgresql_restarts(private_cluster: tuple[str
             assert (saved.value, saved.note) == ("partly", "after restart")
             db.session.remove()
             db.engine.dispose()
-    finally:
-        server.shutdown()
-        thread.join(5)

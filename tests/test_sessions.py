@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 
 from readiness.extensions import db
@@ -57,6 +57,21 @@ def test_a_cookie_copied_before_sign_out_is_refused_afterwards(app: Flask, make:
     assert replay.get("/assessments/").status_code == 200  # the copy works while the session lasts
 
     client.post("/sign-out")
+
+    assert refused(replay, provider_id)
+
+
+def test_a_request_still_running_at_sign_out_does_not_bring_the_session_back(app: Flask, make: Factory) -> None:
+    """A page or file that was loading when the person signed out must not write their session back afterwards."""
+    lead, provider_id = lead_with_organisation(make)
+    client = signed_in_client(app, lead)
+    replay = copy_of(client, app)
+    cookie = client.get_cookie(COOKIE).value
+    interface = app.session_interface
+    with app.test_request_context("/static/app.css", headers={"Cookie": f"{COOKIE}={cookie}"}):
+        in_flight = interface.open_session(app, request)  # loaded before sign-out...
+        client.post("/sign-out")
+        interface.save_session(app, in_flight, app.response_class())  # ...and finished after it
 
     assert refused(replay, provider_id)
 

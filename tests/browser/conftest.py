@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,10 +12,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from tests.conftest import make_app
 from tests.support.factory import Factory
+from tests.support.threaded_server import threaded_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -109,18 +108,10 @@ def serving(sqlite_template: Path, tmp_path: Path, **config: Any) -> Iterator[Li
     shutil.copy(sqlite_template, database)
     app = make_app(f"sqlite:///{database}", tmp_path / "instance", SERVER_NAME=None, **config)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["SERVICE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    context = app.app_context()
-    context.push()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, Factory(app))
-    finally:
-        context.pop()
-        server.shutdown()
-        thread.join(5)
+    with threaded_server(app) as url:
+        app.config["SERVICE_URL"] = url
+        with app.app_context():
+            yield LiveServer(url, app, Factory(app))
 
 
 def assert_accessible(page: Any) -> None:
