@@ -60,6 +60,22 @@ def database_url(
     yield postgres_url
 
 
+# Every app a test builds; their connection pools are closed when the test ends. Left to the garbage collector,
+# an open PostgreSQL connection warns (ResourceWarning) in whichever later test happens to collect it.
+APPS_TO_DISPOSE: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_apps() -> Iterator[None]:
+    yield
+    from readiness.extensions import db
+
+    while APPS_TO_DISPOSE:
+        with APPS_TO_DISPOSE.pop().app_context():
+            for engine in db.engines.values():
+                engine.dispose()
+
+
 def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
     from readiness import create_app
     from readiness.extensions import limiter
@@ -79,6 +95,8 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
     )
     with app.app_context():
         limiter.reset()
+
+    APPS_TO_DISPOSE.append(app)
 
     # Tests keep an app context open across requests, so Flask reuses its ``g`` between them;
     # forget the signed-in user each time, as a real server would, so clients never share one.
