@@ -2,7 +2,8 @@
 
 A bid is verified when its stored snapshot still hashes to its digest, that digest is the one the
 audit trail recorded at submission, and the summary columns the portfolio filters, sorts and
-exports on (verdict, role profile, band, stage scores) equal what the snapshot itself scores to.
+exports on (verdict, role profile, band, stage scores, evidence figures) equal what the snapshot itself
+scores and measures to.
 Anything else is *altered*, and says which of these failed.
 """
 
@@ -11,10 +12,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from readiness import snapshot
 from readiness.scoring import ScoreResult
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceFigures:
+    """The evidence figures stored beside a snapshot (readiness/services/completeness.py measures them)."""
+
+    share: int | None
+    claims: int
+    oldest: date | None
+    # Whether the snapshot itself dates every piece of evidence; older snapshots leave some undated, and
+    # their oldest date came from elsewhere, so it cannot be checked against the snapshot.
+    dated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +39,7 @@ class Summary:
     role_profile: str | None
     band: str | None
     stage_scores: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    evidence: EvidenceFigures | None = None  # None when stored: submitted before evidence was measured
 
     def columns(self) -> dict[str, Any]:
         return {
@@ -35,13 +50,14 @@ class Summary:
         }
 
 
-def summary_of(result: ScoreResult) -> Summary:
+def summary_of(result: ScoreResult, evidence: EvidenceFigures | None = None) -> Summary:
     """The summary columns a scored snapshot gives: the only place they are derived."""
     return Summary(
         verdict=result.verdict,
         role_profile=result.answers.get("role_profile"),
         band=result.answers.get("band"),
         stage_scores={stage.id: {"score": stage.score, "rag": stage.rag} for stage in result.stages},
+        evidence=evidence,
     )
 
 
@@ -53,6 +69,7 @@ PROBLEMS = {
     "stage_scores": "its stored stage scores are not the scores its answers give",
     "role_profile": "its stored role profile is not the one in its answers",
     "band": "its stored band is not the one in its answers",
+    "evidence": "its stored evidence figures are not the ones its answers and evidence give",
 }
 
 
@@ -95,7 +112,17 @@ def check(
         # Plain equality: a JSON round trip keeps 95 and 95.0 equal, and mappings compare by content.
         if getattr(stored, name) != getattr(derived, name):
             problems.append(name)
+    if stored.evidence is not None and _evidence_differs(stored.evidence, derived.evidence):
+        problems.append("evidence")
     return Integrity(tuple(problems), recomputed)
+
+
+def _evidence_differs(stored: EvidenceFigures, derived: EvidenceFigures | None) -> bool:
+    if derived is None:
+        return True
+    if (stored.share, stored.claims) != (derived.share, derived.claims):
+        return True
+    return derived.dated and stored.oldest != derived.oldest
 
 
 def answers_in(text: str | None) -> dict[str, Any] | None:

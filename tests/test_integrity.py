@@ -150,6 +150,24 @@ def test_a_digest_recomputed_to_match_a_changed_snapshot_still_fails_against_the
     assert_shown_altered(client, make, bids, "not the one the audit trail recorded")
 
 
+def test_tampered_evidence_figures_are_flagged_everywhere_and_audited_once(
+    client: FlaskClient, make: Factory, bids: dict
+) -> None:
+    red = bids["red"]
+    assert red.evidence_claims is not None  # measured at submission
+    behind_the_apps_back(red, evidence_share=100 if red.evidence_share != 100 else 0)
+    assert_shown_altered(client, make, bids, "stored evidence figures are not the ones")
+    assert altered_events(red)[0].detail["problems"] == ["evidence"]
+
+
+def test_every_demo_bid_verifies(runner: Any) -> None:
+    """The figures kept at submission are exactly what checking them derives: no bid is wrongly called altered."""
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    submitted = db.session.scalars(db.select(AssessmentVersion.id).where(AssessmentVersion.state == "submitted"))
+    checked = integrity_of.of_versions(list(submitted))
+    assert checked and {version: found.problems for version, found in checked.items() if found.altered} == {}
+
+
 def test_untampered_bids_verify_everywhere(client: FlaskClient, make: Factory, bids: dict) -> None:
     switch_to(client, make, bids["commissioner"])
     page = client.get("/portfolio/").text
@@ -207,6 +225,32 @@ def test_check_names_each_problem() -> None:
     assert integrity.answers_in(text) == {"a": 1}
     assert integrity.in_words(None) == "Not checked"
     assert integrity.in_words(integrity.check(text, digest, digest, derived, derive)) == "Verified"
+
+
+def test_check_compares_evidence_figures_only_where_the_snapshot_can_say() -> None:
+    from datetime import date
+
+    from readiness import snapshot
+    from readiness.integrity import EvidenceFigures
+
+    text = snapshot.canonical_json({"answers": {"a": {"value": 1}}})
+    digest = snapshot.digest(text)
+    measured = EvidenceFigures(share=50, claims=1, oldest=date(2026, 1, 5))
+
+    def problems(stored: EvidenceFigures | None, derived: EvidenceFigures | None) -> tuple[str, ...]:
+        summary = Summary("ready", None, None, {}, derived)
+        return integrity.check(
+            text, digest, digest, Summary("ready", None, None, {}, stored), lambda _: summary
+        ).problems
+
+    assert problems(measured, measured) == ()
+    assert problems(EvidenceFigures(80, 1, measured.oldest), measured) == ("evidence",)
+    assert problems(EvidenceFigures(50, 0, measured.oldest), measured) == ("evidence",)
+    assert problems(EvidenceFigures(50, 1, date(2026, 6, 1)), measured) == ("evidence",)
+    undated = EvidenceFigures(50, 1, None, dated=False)  # an older snapshot: its oldest date came from elsewhere
+    assert problems(EvidenceFigures(50, 1, date(2026, 6, 1)), undated) == ()
+    assert problems(None, measured) == ()  # submitted before evidence was measured: nothing stored to check
+    assert problems(measured, None) == ("evidence",)  # figures stored, but the snapshot's evidence is unreadable
 
 
 def test_pages_marking_an_altered_bid_are_valid_html(

@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 from collections.abc import Sequence
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -13,10 +14,13 @@ from cachetools import LRUCache
 from sqlalchemy import and_, or_
 
 from readiness import audit, integrity
+from readiness.evidence_completeness import measure
 from readiness.extensions import db
-from readiness.integrity import Integrity, Summary
+from readiness.integrity import EvidenceFigures, Integrity, Summary
 from readiness.models import Assessment, AssessmentVersion, AuditEvent
+from readiness.questionnaire import Questionnaire
 from readiness.scoring import score
+from readiness.services import completeness
 from readiness.services.catalogue import questionnaire as questionnaire_named
 
 AV = AssessmentVersion
@@ -60,6 +64,9 @@ def _checked(ids: list[int]) -> dict[int, Integrity]:
             AV.role_profile,
             AV.band,
             AV.stage_scores,
+            AV.evidence_share,
+            AV.evidence_claims,
+            AV.evidence_oldest,
         )
         .join(Assessment, AV.assessment_id == Assessment.id)
         .where(AV.id.in_(ids), AV.state == "submitted")
@@ -68,7 +75,7 @@ def _checked(ids: list[int]) -> dict[int, Integrity]:
     found = {}
     for row in rows:
         derive = partial(_derived, version=row.questionnaire_version, text=row.snapshot)
-        stored = Summary(row.verdict, row.role_profile, row.band, row.stage_scores or {})
+        stored = Summary(row.verdict, row.role_profile, row.band, row.stage_scores or {}, _stored_evidence(row))
         found[row.id] = integrity.check(row.snapshot, row.digest, audited.get(row.id), stored, derive)
     altered = [row for row in rows if found[row.id].altered]
     if altered:
@@ -76,17 +83,39 @@ def _checked(ids: list[int]) -> dict[int, Integrity]:
     return found
 
 
+def _stored_evidence(row: Any) -> EvidenceFigures | None:
+    if row.evidence_claims is None:
+        return None  # submitted before evidence was measured: nothing stored to check
+    return EvidenceFigures(row.evidence_share, row.evidence_claims, row.evidence_oldest)
+
+
 def _derived(digest: str, version: str, text: str | None) -> Summary | None:
-    """What a snapshot scores to; parsed and scored only the first time its content is seen."""
+    """What a snapshot scores and measures to; worked out only the first time its content is seen."""
     key = (digest, version)
     with _LOCK:
         if key in DERIVED:
             return DERIVED[key]
     answers = integrity.answers_in(text)
-    derived = None if answers is None else integrity.summary_of(score(questionnaire_named(version), answers))
+    derived = None
+    if answers is not None:
+        questionnaire = questionnaire_named(version)
+        evidence = _evidence_measured(questionnaire, answers, json.loads(text or ""))
+        derived = integrity.summary_of(score(questionnaire, answers), evidence)
     with _LOCK:
         DERIVED[key] = derived
     return derived
+
+
+def _evidence_measured(questionnaire: Questionnaire, answers: dict[str, Any], frozen: Any) -> EvidenceFigures | None:
+    """The evidence figures a snapshot measures to, as submission measured them; None if it cannot be read."""
+    try:
+        records = completeness.frozen_records(frozen, (), None)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    # Share, claims and the oldest date do not depend on the day they are measured.
+    measured = measure(questionnaire, answers, records, date.today())
+    dated = all(record.dated is not None for record in records)
+    return EvidenceFigures(measured.share, len(measured.claimed), measured.oldest, dated)
 
 
 def _audited_digests(rows: Sequence[Any]) -> dict[int, str | None]:
@@ -112,6 +141,7 @@ def _fingerprint(row: Any, checked: Integrity) -> str:
         "digest": row.digest,
         "recomputed": checked.recomputed_digest,
         "summary": [row.verdict, row.role_profile, row.band, row.stage_scores],
+        "evidence": [row.evidence_share, row.evidence_claims, row.evidence_oldest],
         "problems": list(checked.problems),
     }
     return hashlib.sha256(json.dumps(seen, sort_keys=True, default=str).encode()).hexdigest()
