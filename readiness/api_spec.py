@@ -156,8 +156,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         submitted_at=_text(_TIMESTAMP, nullable=True, format="date-time"),
         digest=_text("SHA-256 of the frozen snapshot; null for a draft", nullable=True),
         integrity=_text(
-            "Whether the snapshot still matches its digest and the stored verdict and scores match the snapshot; "
-            "null for a draft",
+            "Whether the snapshot still matches its digest and the stored verdict, scores and evidence figures "
+            "match the snapshot; null for a draft",
             nullable=True,
             enum=["verified", "altered", None],
         ),

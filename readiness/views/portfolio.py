@@ -239,7 +239,7 @@ def verify(version_id: int) -> Response:
     if checked.matches:
         flash(
             "Verified: the stored snapshot still matches the digest recorded when it was submitted, "
-            "and its verdict and scores match its answers."
+            "and its verdict, scores and evidence figures match its answers."
         )
     else:
         flash(
