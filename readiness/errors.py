@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from readiness.views.api import bp as api_blueprint
 from readiness.views.api import json_error
-from readiness.views.auth import RESUMABLE, redirect_to_sign_in
+from readiness.views.auth import RESUMABLE, back_with_what_was_typed, redirect_to_sign_in
 
 PAGES = {
     400: ("Sorry, there is a problem with your request", "Go back and try again."),
@@ -44,9 +44,10 @@ API_PREFIX = f"{api_blueprint.url_prefix}/"
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(error: CSRFError) -> tuple[str, int] | Response:
-        # An expired session also loses its CSRF token: keep the page and ask to sign in again.
-        if not current_user.is_authenticated and request.endpoint in RESUMABLE:
-            return redirect_to_sign_in()
+        # An expired session also loses its CSRF token: keep the page and ask to sign in again. A page opened
+        # in a session that has since been replaced keeps it too, and shows it again to save.
+        if request.endpoint in RESUMABLE:
+            return back_with_what_was_typed() if current_user.is_authenticated else redirect_to_sign_in()
         return _http_error(error)
 
     @app.errorhandler(HTTPException)

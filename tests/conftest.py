@@ -99,10 +99,12 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
     APPS_TO_DISPOSE.append(app)
 
     # Tests keep an app context open across requests, so Flask reuses its ``g`` between them;
-    # forget the signed-in user each time, as a real server would, so clients never share one.
+    # forget the signed-in user and the CSRF token Flask-WTF caches there each time, as a real server
+    # would, so clients never share one.
     @app.before_request
-    def _fresh_user() -> None:
+    def _fresh_request() -> None:
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)
 
     return app
 

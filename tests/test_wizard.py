@@ -253,7 +253,7 @@ def test_a_page_posted_after_the_session_expired_is_kept_for_after_sign_in(app, 
     assert "resume=" in signed_in.location
     page = expired.get(signed_in.location)
     assert "typed before the timeout" in page.text and re.search(r'value="partly"\s+checked', page.text)
-    assert "Check them, then save" in page.text
+    assert "check it, then save" in page.text
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

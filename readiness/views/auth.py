@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
@@ -37,6 +37,8 @@ def _unauthorized() -> Response:
 
 
 # Pages whose typed words are kept when the session has ended by the time they are posted.
+# Said when a kept post is shown again: after signing in again, or after a page opened in an earlier session.
+NOT_SAVED = "This was not saved, because your session had ended. What you typed is below: check it, then save."
 RESUMABLE = {"wizard.section", "reports.track", "reports.decision", "sharing.reply", "portfolio.raise_query"}
 
 
@@ -45,8 +47,17 @@ def resumed_form(form_class: type[FormT], data: dict[str, Any] | None = None) ->
     restored = pending.take(request.args.get("resume"), request.path)
     if restored is None:
         return form_class(data=data), False
-    flash("You were signed out before this was saved. Check it, then save.")
+    flash(NOT_SAVED)
     return form_class(formdata=restored), True
+
+
+def back_with_what_was_typed() -> Response:
+    """Show a signed-in person's refused post again, unsaved, on the page they posted from.
+
+    Their CSRF token no longer matched: the page was opened in a session that has since ended (they signed
+    in again in another tab, say). Nothing is saved unchecked; the fields come back for them to save.
+    """
+    return redirect(f"{request.path}?{urlencode({'resume': pending.keep(request)})}")
 
 
 def redirect_to_sign_in() -> Response:

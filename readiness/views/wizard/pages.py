@@ -23,6 +23,7 @@ from readiness.scoring import score
 from readiness.services import assessments, completeness, pending, places
 from readiness.services.answers import Entry, save, saved_rows
 from readiness.services.catalogue import questionnaire as current_questionnaire
+from readiness.views.auth import NOT_SAVED
 from readiness.views.wizard import bp
 
 
@@ -134,7 +135,7 @@ def section(assessment_id: int, number: int, section_id: str) -> str | Response:
     if restored is not None:
         form = form_class(formdata=restored)
         form.seen.data = restored.get("seen", seen)
-        flash("You were signed out before your answers were saved. Check them, then save.")
+        flash(NOT_SAVED)
     else:
         form = form_class(
             data=initial_data(questions, {qid: Entry.of(row) for qid, row in rows.items()}) | {"seen": seen}
