@@ -378,8 +378,10 @@ def test_the_decision_form_needs_a_csrf_token(csrf_app: Flask) -> None:
     board = make.user("board_member", organisation=version.assessment.organisation)
     client = csrf_app.test_client()
     make.sign_in(client, board)
-    response = client.post(f"/assessments/{version.assessment_id}/v/1/decision", data={"decision": "approved"})
-    assert response.status_code == 400
+    url = f"/assessments/{version.assessment_id}/v/1/decision"
+    response = client.post(url, data={"decision": "approved"})
+    # Refused; what was chosen comes back unsaved to check (tests/test_resume.py), rather than being lost.
+    assert response.status_code == 302 and response.location.startswith(f"{url}?resume=")
     assert db.session.scalar(db.select(BoardDecision)) is None
 
 
