@@ -68,6 +68,36 @@ def test_page_one_of_the_worst_case_is_the_decision_page(
         assert "Action plan" in (document.pages[1].extract_text() or "")  # the plan comes straight after
 
 
+def test_page_one_holds_every_serious_risk_of_the_profile_with_the_most(
+    client: FlaskClient, make: Factory, tmp_path: Path, database_url: str
+) -> None:
+    """The role profile whose worst case raises the most critical and high risks still fits them on page 1."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("rendering a PDF once is enough")
+    from readiness.scoring import score
+
+    q = questionnaire()
+    profiles = list(q.option_scores["role_profile"])
+
+    def serious(answers: dict[str, Any]) -> list[Any]:
+        return [risk for risk in score(q, answers).risks if risk.severity in ("critical", "high")]
+
+    most = max((worst(q, role_profile=profile) for profile in profiles), key=lambda answers: len(serious(answers)))
+    lead = make.user("project_lead")
+    board = make.user("board_member", organisation=lead.memberships[0].organisation)
+    version = assessments.latest_version(make.assessment(lead, answers=most))
+    assert assessments.submit(version, lead)
+    decisions.record(version, "approved_with_conditions", CONDITIONS, "", board)
+    make.sign_in(client, lead)
+    path, _ = _pack(client, version, tmp_path)
+    with pdfplumber.open(path) as document:
+        first = squeeze(document.pages[0].extract_text() or "")
+        assert "Action plan" in (document.pages[1].extract_text() or "")
+    assert len(serious(most)) >= 28
+    missing = [risk.title for risk in serious(most) if squeeze(risk.title) not in first]
+    assert not missing, f"not on page 1: {missing}"
+
+
 def test_every_cell_of_the_plan_is_printed_whole_and_nothing_lies_outside_the_page(
     client: FlaskClient, make: Factory, worst_case: tuple[Any, Any], tmp_path: Path
 ) -> None:
