@@ -13,6 +13,7 @@ from flask import Flask, g
 from flask.testing import FlaskClient
 
 from tests.support import databases
+from tests.support.answers import GOOD_CONTEXT
 from tests.support.factory import Factory
 from tests.support.smtp import Mailbox, smtp_server
 from tests.support.threaded_server import threaded_server
@@ -98,13 +99,13 @@ def make_app(database_url: str, instance: Path, **overrides: Any) -> Flask:
 
     APPS_TO_DISPOSE.append(app)
 
-    # Tests keep an app context open across requests, so Flask reuses its ``g`` between them;
-    # forget the signed-in user and the CSRF token Flask-WTF caches there each time, as a real server
-    # would, so clients never share one.
+    # Tests keep an app context open across requests, so Flask reuses its ``g`` between them; forget
+    # what each request keeps there (the signed-in user, Flask-WTF's CSRF token, the script nonce), as a
+    # real server would, so clients and responses never share them.
     @app.before_request
     def _fresh_request() -> None:
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
+        for name in ("_login_user", "csrf_token", "csp_nonce"):
+            g.pop(name, None)
 
     return app
 
@@ -115,10 +116,6 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False)
     with app.app_context():
         yield app
-        from readiness.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -127,10 +124,6 @@ def csrf_app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app = make_app(database_url, tmp_path / "instance")
     with app.app_context():
         yield app
-        from readiness.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture
@@ -156,13 +149,19 @@ def make(app: Flask) -> Factory:
 
 
 @pytest.fixture
+def lead_version(client: FlaskClient, make: Factory) -> tuple[Any, Any]:
+    """A signed-in lead and the draft of an assessment with its role described (a question page to work on)."""
+    from readiness.services import assessments
+
+    lead = make.user("project_lead")
+    make.sign_in(client, lead)
+    assessment = make.assessment(lead, answers={k: v for k, v in GOOD_CONTEXT.items() if k != "role_title"})
+    return lead, assessments.latest_version(assessment)
+
+
+@pytest.fixture
 def served(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Factory]]:
     """The app on a real threaded server on loopback, for truly parallel requests."""
-    from readiness.extensions import db
-
     app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=False, SERVER_NAME=None)
     with threaded_server(app) as url, app.app_context():
         yield url, Factory(app)
-        db.session.remove()
-    with app.app_context():
-        db.engine.dispose()

@@ -11,6 +11,7 @@ from readiness.extensions import db
 from readiness.models import AuditEvent, Membership, User
 from readiness.models.audit import AuditTrailIsAppendOnly
 from tests.support.factory import PASSWORD, Factory
+from tests.support.http import csrf_of
 
 SETUP = {
     "name": "Ada Admin",
@@ -22,9 +23,7 @@ SETUP = {
 
 
 def csrf_token(client, path: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).text)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    return csrf_of(client.get(path).text)
 
 
 def test_first_visit_leads_to_setup_which_creates_one_administrator_then_closes(client) -> None:

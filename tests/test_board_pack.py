@@ -29,16 +29,20 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@pytest.fixture
-def worst_case(make: Factory) -> tuple[Any, Any]:
-    """The demo's worst case, submitted, with the board's decision recorded."""
+def decided(make: Factory, answers: dict[str, Any]) -> tuple[Any, Any]:
+    """A bid with these answers, submitted, with the board's decision and conditions recorded."""
     lead = make.user("project_lead")
     board = make.user("board_member", organisation=lead.memberships[0].organisation)
-    assessment = make.assessment(lead, answers=worst(questionnaire()))
-    version = assessments.latest_version(assessment)
+    version = assessments.latest_version(make.assessment(lead, answers=answers))
     assert assessments.submit(version, lead)
     decisions.record(version, "approved_with_conditions", CONDITIONS, "", board)
     return lead, version
+
+
+@pytest.fixture
+def worst_case(make: Factory) -> tuple[Any, Any]:
+    """The demo's worst case, submitted, with the board's decision recorded."""
+    return decided(make, worst(questionnaire()))
 
 
 def _pack(client: FlaskClient, version: Any, tmp_path: Path) -> tuple[Path, str]:
@@ -83,11 +87,7 @@ def test_page_one_holds_every_serious_risk_of_the_profile_with_the_most(
         return [risk for risk in score(q, answers).risks if risk.severity in ("critical", "high")]
 
     most = max((worst(q, role_profile=profile) for profile in profiles), key=lambda answers: len(serious(answers)))
-    lead = make.user("project_lead")
-    board = make.user("board_member", organisation=lead.memberships[0].organisation)
-    version = assessments.latest_version(make.assessment(lead, answers=most))
-    assert assessments.submit(version, lead)
-    decisions.record(version, "approved_with_conditions", CONDITIONS, "", board)
+    lead, version = decided(make, most)
     make.sign_in(client, lead)
     path, _ = _pack(client, version, tmp_path)
     with pdfplumber.open(path) as document:

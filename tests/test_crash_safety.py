@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 from readiness.extensions import db
 from readiness.services import assessments
 from tests.support.factory import PASSWORD, Factory
-from tests.support.http import Browser
+from tests.support.http import Browser, csrf_of
 from tests.test_wizard import seen_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,14 +61,14 @@ def kill_hard(server: subprocess.Popen[bytes]) -> None:
 
 def signed_in(base: str, email: str) -> Browser:
     browser = Browser(base)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', browser.request("/sign-in")[1]).group(1)
+    token = csrf_of(browser.request("/sign-in")[1])
     assert browser.request("/sign-in", {"email": email, "password": PASSWORD, "csrf_token": token})[0] == 302
     return browser
 
 
 def save(browser: Browser, url: str, fields: dict[str, str]) -> int:
     page = browser.request(url)[1]
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_of(page)
     return browser.request(url, {"seen": seen_of(page), "csrf_token": token, "action": "later", **fields})[0]
 
 

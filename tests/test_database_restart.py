@@ -77,5 +77,3 @@ def test_the_app_carries_on_after_postgresql_restarts(private_cluster: tuple[str
         with app.app_context():
             saved = saved_rows(version.id)["need_patient_need"]
             assert (saved.value, saved.note) == ("partly", "after restart")
-            db.session.remove()
-            db.engine.dispose()

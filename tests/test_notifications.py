@@ -156,8 +156,6 @@ def mail_app(database_url: str, tmp_path: Path, mailbox: Mailbox) -> Iterator[Fl
     )
     with app.app_context():
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_emails_name_the_assessment_and_link_to_it_and_carry_nothing_else(mail_app: Flask, mailbox: Mailbox) -> None:
@@ -219,8 +217,6 @@ def test_without_an_address_for_the_service_no_email_is_sent(
         notifications.notify([user], "reminder", "Hello", "/")
         db.session.commit()
         assert db.session.scalar(db.select(db.func.count(Notification.id))) == 1
-        db.session.remove()
-        db.engine.dispose()
     assert mailbox.messages == []
     assert "set SERVICE_URL" in caplog.text
 

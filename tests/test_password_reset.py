@@ -121,8 +121,6 @@ def test_the_link_is_emailed_when_smtp_is_configured(database_url: str, tmp_path
         link = LINK.search(message.get_payload(decode=True).decode()).group(0)
         assert link.startswith("https://readiness.example.nhs.uk/reset-password/")
         assert app.test_client().get(path_of(link)).status_code == 200
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_the_command_line_issues_a_link(app: Flask, make: Factory) -> None:

@@ -18,6 +18,7 @@ from readiness.services import assessments, decisions, people
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import worst
 from tests.support.factory import PASSWORD, Factory
+from tests.support.http import csrf_of
 
 
 def signed_in(app: Flask, user: User) -> FlaskClient:
@@ -304,7 +305,7 @@ def test_every_people_change_is_a_posted_form_with_a_csrf_token(csrf_app: Flask)
     assert client.post(f"/admin/people/{lead.id}/deactivate").status_code == 400
     assert lead.active
     page = client.get(f"/admin/people/{lead.id}/deactivate").text
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = csrf_of(page)
     assert client.post(f"/admin/people/{lead.id}/deactivate", data={"csrf_token": token}).status_code == 302
     assert not db.session.get(User, lead.id).active
 

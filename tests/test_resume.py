@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
@@ -16,6 +15,7 @@ from readiness.services.answers import saved_rows
 from readiness.services.catalogue import questionnaire
 from tests.support.answers import worst
 from tests.support.factory import PASSWORD, Factory
+from tests.support.http import csrf_of
 from tests.test_sharing import shared_bid
 from tests.test_wizard import seen_of
 
@@ -118,7 +118,3 @@ def test_a_page_opened_in_an_earlier_session_keeps_what_was_typed(csrf_app: Flas
         assert db.session.scalar(db.select(BoardDecision)).comments == TYPED
     else:
         assert saved_rows(version.id)["need_patient_need"].note == TYPED
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)

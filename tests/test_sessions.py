@@ -102,8 +102,6 @@ def test_sign_out_works_the_same_with_sessions_in_redis(database_url: str, tmp_p
         client.post("/sign-out")
         assert refused(replay, provider_id)
         assert signed_out_while_a_request_ran(app, here, changed=True)
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_signing_in_gives_a_new_session_id(app: Flask, make: Factory) -> None:

@@ -31,8 +31,6 @@ def throttled(database_url: str, tmp_path: Path) -> Iterator[Any]:
         return app
 
     yield build
-    db.session.remove()
-    db.engine.dispose()
     for context in reversed(contexts):
         context.pop()
 

@@ -32,8 +32,6 @@ def demo_app(sqlite_template: Path, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         load_demo(app)
         yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 # A posted form comes back with its errors or moves on; a refused CSRF token (400) would be the test's fault.

@@ -26,14 +26,6 @@ def seen_of(html: str) -> str:
     return re.search(r'name="seen" type="hidden" value="([^"]*)"', html).group(1).replace("&#34;", '"')
 
 
-@pytest.fixture
-def lead_version(client, make: Factory):
-    lead = make.user("project_lead")
-    make.sign_in(client, lead)
-    assessment = make.assessment(lead, answers={k: v for k, v in GOOD_CONTEXT.items() if k != "role_title"})
-    return lead, assessments.latest_version(assessment)
-
-
 def test_dashboard_lists_the_assessment_with_state_and_progress(client, lead_version) -> None:
     _lead, _version = lead_version
     page = client.get("/assessments/")

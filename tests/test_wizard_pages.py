@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from flask import abort
 
 from readiness.services import assessments
@@ -15,14 +14,6 @@ from readiness.services.catalogue import questionnaire
 from tests.support.answers import GOOD_CONTEXT
 from tests.support.factory import Factory
 from tests.test_wizard import page_url, seen_of
-
-
-@pytest.fixture
-def lead_version(client, make: Factory):
-    lead = make.user("project_lead")
-    make.sign_in(client, lead)
-    assessment = make.assessment(lead, answers={k: v for k, v in GOOD_CONTEXT.items() if k != "role_title"})
-    return lead, assessments.latest_version(assessment)
 
 
 def test_every_question_page_says_which_section_it_is_and_how_far_it_has_got(client, lead_version) -> None:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import http.cookiejar
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
 
 
 class Browser:
