@@ -125,12 +125,21 @@ def _evidence_differs(stored: EvidenceFigures, derived: EvidenceFigures | None) 
     return derived.dated and stored.oldest != derived.oldest
 
 
-def answers_in(text: str | None) -> dict[str, Any] | None:
-    """The answer values frozen in a snapshot's text, or None if the text is not a snapshot."""
+def parsed(text: str | None) -> Any:
+    """A snapshot's text as data, or None if it is not JSON."""
     try:
-        data = json.loads(text or "")
+        return json.loads(text or "")
     except ValueError:
         return None
+
+
+def answers_in(text: str | None) -> dict[str, Any] | None:
+    """The answer values frozen in a snapshot's text, or None if the text is not a snapshot."""
+    return frozen_answers(parsed(text))
+
+
+def frozen_answers(data: Any) -> dict[str, Any] | None:
+    """The answer values frozen in a parsed snapshot, or None if it is not a snapshot."""
     answers = data.get("answers") if isinstance(data, dict) else None
     if not isinstance(answers, dict) or not all(isinstance(answer, dict) for answer in answers.values()):
         return None

@@ -15,10 +15,6 @@ def init_app(app: Flask) -> None:
     font_src = " ".join(filter(None, ["'self'", app.config.get("FONT_ORIGIN", "")]))
 
     @app.before_request
-    def _nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)  # a new one for every response, even where ``g`` outlives one
-
-    @app.before_request
     def _refuse_nul_characters() -> None:
         # No keyboard types a NUL, PostgreSQL cannot store one, and it hides text from reviewers.
         values = [*request.args.values(), *(request.form.values() if request.method == "POST" else ())]
@@ -51,8 +47,9 @@ def init_app(app: Flask) -> None:
 
 
 def csp_nonce() -> str:
-    """This response's script nonce, made when first asked for: an error page raised before any
-    ``before_request`` ran (a CSRF refusal, a rate limit) gets one too, the same in its HTML and its header."""
+    """This response's script nonce, made when first asked for (``g`` lasts one request): an error page
+    raised before any ``before_request`` ran (a CSRF refusal, a rate limit) gets one too, the same in its
+    HTML and its header."""
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
     return g.csp_nonce

@@ -95,11 +95,12 @@ def _derived(digest: str, version: str, text: str | None) -> Summary | None:
     with _LOCK:
         if key in DERIVED:
             return DERIVED[key]
-    answers = integrity.answers_in(text)
+    frozen = integrity.parsed(text)
+    answers = integrity.frozen_answers(frozen)
     derived = None
     if answers is not None:
         questionnaire = questionnaire_named(version)
-        evidence = _evidence_measured(questionnaire, answers, json.loads(text or ""))
+        evidence = _evidence_measured(questionnaire, answers, frozen)
         derived = integrity.summary_of(score(questionnaire, answers), evidence)
     with _LOCK:
         DERIVED[key] = derived
